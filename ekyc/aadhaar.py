@@ -1,0 +1,125 @@
+"""Aadhaar and VID numbers: validate, mask, tokenise, and forget.
+
+The raw number is turned into an :class:`AadhaarEvidence` (token + last 4)
+the moment it is parsed; nothing in this module keeps, logs or raises with
+the number in it. Verhoeff is written here (60 lines) because no maintained
+PyPI package covers it with the Aadhaar-specific rules (first digit 2-9,
+VID of 16 digits) and the algorithm is a fixed public table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from ekyc.tokens import make_token
+
+_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_P = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 3, 6, 2, 7, 9, 5, 8, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+
+
+def verhoeff_checksum_ok(digits: str) -> bool:
+    c = 0
+    for i, ch in enumerate(reversed(digits)):
+        c = _D[c][_P[i % 8][int(ch)]]
+    return c == 0
+
+
+def verhoeff_check_digit(digits: str) -> str:
+    c = 0
+    for i, ch in enumerate(reversed(digits)):
+        c = _D[c][_P[(i + 1) % 8][int(ch)]]
+    return str(_INV[c])
+
+
+class AadhaarKind(str, Enum):
+    FULL = "full"          # a valid 12-digit number (tokenised, then dropped)
+    VID = "vid"            # a valid 16-digit Virtual ID
+    MASKED = "masked"      # only the last 4 digits were given
+    INVALID = "invalid"    # present but not a valid number: never evidence
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class AadhaarEvidence:
+    """What matching may know about an Aadhaar field. Never holds the number."""
+
+    kind: AadhaarKind
+    token: str | None = None
+    last4: str | None = None
+    reason: str | None = None  # why it is invalid, in words a data officer reads
+
+    @property
+    def masked(self) -> str | None:
+        if not self.last4:
+            return None
+        return ("XXXX XXXX XXXX " if self.kind == AadhaarKind.VID else "XXXX XXXX ") + self.last4
+
+    @property
+    def usable(self) -> bool:
+        return self.kind in (AadhaarKind.FULL, AadhaarKind.VID, AadhaarKind.MASKED)
+
+
+_SEPARATORS = re.compile(r"[\s\-./]")
+_MASKED = re.compile(r"^[xX*#]{4,12}(\d{4})$")
+
+
+def parse_aadhaar(value: object) -> AadhaarEvidence:
+    """Classify any Aadhaar-ish input; a full number leaves only token and last 4."""
+    if value is None:
+        return AadhaarEvidence(AadhaarKind.MISSING)
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # Excel turned it into a float
+        text = text[:-2]
+    if not text or text.lower() in {"nan", "none", "null", "na", "n/a", "-"}:
+        return AadhaarEvidence(AadhaarKind.MISSING)
+    compact = _SEPARATORS.sub("", text)
+    m = _MASKED.match(compact)
+    if m:
+        return AadhaarEvidence(AadhaarKind.MASKED, last4=m.group(1))
+    if not compact.isdigit():
+        return AadhaarEvidence(AadhaarKind.INVALID, reason="Aadhaar must contain only digits "
+                               "(or XXXX XXXX 1234 when masked)")
+    if len(compact) == 12:
+        if compact[0] in "01":
+            return AadhaarEvidence(AadhaarKind.INVALID, last4=None,
+                                   reason="Aadhaar numbers never start with 0 or 1")
+        if not verhoeff_checksum_ok(compact):
+            return AadhaarEvidence(AadhaarKind.INVALID,
+                                   reason="Aadhaar check digit is wrong (typing error?)")
+        return AadhaarEvidence(AadhaarKind.FULL, token=make_token("aad", compact), last4=compact[-4:])
+    if len(compact) == 16:
+        if not verhoeff_checksum_ok(compact):
+            return AadhaarEvidence(AadhaarKind.INVALID,
+                                   reason="Virtual ID check digit is wrong (typing error?)")
+        return AadhaarEvidence(AadhaarKind.VID, token=make_token("vid", compact), last4=compact[-4:])
+    if len(compact) == 4:
+        return AadhaarEvidence(AadhaarKind.MASKED, last4=compact)
+    return AadhaarEvidence(AadhaarKind.INVALID,
+                           reason=f"Aadhaar must have 12 digits (VID 16); this has {len(compact)}")
+
+
+def mask_aadhaar(value: object) -> str | None:
+    """The only printable form of an Aadhaar number."""
+    return parse_aadhaar(value).masked
