@@ -1,0 +1,1 @@
+"""Declarative rules for confirmed vs potential duplicates (YAML, per state)."""

@@ -1,0 +1,179 @@
+"""Splink on DuckDB (embedded default) or Spark: training and prediction.
+
+Both engines receive the same settings, built from ``models.member_model``;
+only the database API differs. Outputs are plain pandas frames of candidate
+pairs above a floor weight, with the gamma (level) of every comparison.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from splink import Linker, SettingsCreator, block_on
+
+from models.member_model import (
+    COMPARISONS,
+    TRAINING_BLOCKING_RULES,
+    UNIQUE_ID,
+    splink_settings,
+)
+
+log = logging.getLogger(__name__)
+
+# Pairs scoring below this never reach a report (a probability of ~3e-4);
+# confirmed pairs (same Aadhaar) are kept whatever their weight.
+FLOOR_MATCH_WEIGHT = -12.0
+
+
+def make_db_api(engine: str, *, spark_master: str | None = None):
+    if engine == "duckdb":
+        import duckdb
+        from splink import DuckDBAPI
+
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order = false")
+        return DuckDBAPI(connection=con)
+    if engine == "spark":
+        from dedup.spark import get_spark
+        from splink import SparkAPI
+
+        # Splink's bundled similarity jar targets Scala 2.12; our model uses only
+        # built-in SQL (levenshtein, abs, =), so no UDFs are needed.
+        return SparkAPI(spark_session=get_spark(spark_master), register_udfs_automatically=False)
+    raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")
+
+
+def _gamma_columns() -> list[str]:
+    return [f"gamma_{c.name}" for c in COMPARISONS]
+
+
+def _prepare_for_splink(features: pd.DataFrame) -> pd.DataFrame:
+    """Splink wants plain object/number columns; pandas NA becomes None/NaN."""
+    out = features.copy()
+    for col in out.columns:
+        if str(out[col].dtype) == "Int64":
+            out[col] = out[col].astype("float64")
+    return out
+
+
+@dataclass
+class TrainingReport:
+    rows: int
+    probability_two_random_records_match: float
+    fixed_u: dict
+    em_rules: list[str]
+    u_max_pairs: float
+
+
+def measure_household_u(features: pd.DataFrame) -> dict[str, float]:
+    """u for 'same mobile' and 'same bank account' among pairs in the same village.
+
+    Splink's random sampling compares women from anywhere, who almost never share a
+    phone, so equal mobiles would look like near-proof. Among neighbours (the pairs
+    blocking actually produces) phones and accounts are shared by households; the
+    share among same-village pairs is the honest u. True duplicates are included in
+    that share, which errs on the side of weaker evidence.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("f", features[["village_key", "mobile", "bank_token"]])
+    out = {}
+    for col in ("mobile", "bank_token"):
+        same, total = con.execute(f"""
+            WITH v AS (SELECT village_key, {col} AS x FROM f
+                       WHERE village_key IS NOT NULL AND {col} IS NOT NULL),
+                 per_village AS (SELECT village_key, count(*) AS n FROM v GROUP BY 1),
+                 per_value AS (SELECT village_key, x, count(*) AS k FROM v GROUP BY 1, 2)
+            SELECT (SELECT coalesce(sum(k * (k - 1) / 2), 0) FROM per_value),
+                   (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM per_village)
+        """).fetchone()
+        out[col] = max(float(same) / float(total), 1e-6) if total else 1e-3
+    con.close()
+    return out
+
+
+def _settings_with_fixed_u(fixed: dict[str, float]) -> dict:
+    settings = splink_settings().create_settings_dict("duckdb")
+    for comp in settings["comparisons"]:
+        col = {"mobile": "mobile", "bank_account": "bank_token"}.get(comp["output_column_name"])
+        if col is None:
+            continue
+        for lv in comp["comparison_levels"]:
+            if lv.get("fix_u_probability"):
+                lv["u_probability"] = fixed[col]
+    return settings
+
+
+def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
+          u_max_pairs: float = 2e6, seed: int = 42) -> TrainingReport:
+    """Unsupervised: u by random sampling, m by EM over several blocking rules."""
+    fixed = measure_household_u(features)
+    settings = _settings_with_fixed_u(fixed)
+    db_api = make_db_api(engine)
+    sdf = db_api.register(_prepare_for_splink(features))
+    linker = Linker(sdf, settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("aadhaar_token")], recall=0.35)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    for cols in TRAINING_BLOCKING_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*cols), fix_u_probabilities=True)
+    model = linker.misc.save_model_to_json(None)
+    model_out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = model_out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(model, indent=2, ensure_ascii=False))
+    tmp.replace(model_out)
+    lam = model["probability_two_random_records_match"]
+    report = TrainingReport(len(features), lam, fixed,
+                            [" & ".join(c) for c in TRAINING_BLOCKING_RULES], u_max_pairs)
+    _write_model_card(model_out, report)
+    return report
+
+
+def _write_model_card(model_path: Path, r: TrainingReport) -> None:
+    card = model_path.with_suffix(".md")
+    card.write_text(f"""# Member model card: {model_path.name}
+
+- trained: {date.today().isoformat()} (Splink 5, unsupervised)
+- data: {r.rows:,} member rows
+- prior (probability two random records match): {r.probability_two_random_records_match:.3g}
+  (estimated from pairs sharing an Aadhaar token, recall 0.35)
+- u: random sampling of {r.u_max_pairs:,.0f} pairs; except 'same mobile' (u={r.fixed_u['mobile']:.4g})
+  and 'same bank account' (u={r.fixed_u['bank_token']:.4g}), measured among same-village pairs and
+  fixed, because households share phones and accounts
+- m: expectation maximisation, one pass per blocking rule: {'; '.join(r.em_rules)}
+- comparisons: {', '.join(c.name for c in COMPARISONS)} (defined in models/member_model.py)
+""")
+
+
+def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
+            floor_match_weight: float = FLOOR_MATCH_WEIGHT,
+            spark_master: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Score all blocked pairs; return (pairs above the floor or same Aadhaar, pairs compared)."""
+    db_api = make_db_api(engine, spark_master=spark_master)
+    sdf = db_api.register(_prepare_for_splink(features))
+    linker = Linker(sdf, str(model_path), log_level=logging.WARNING)
+    scored = linker.inference.predict()
+    keep_cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability",
+                 *_gamma_columns(), "district_l", "block_l", "district_r", "block_r"]
+    aadhaar_same = "gamma_aadhaar = 1"
+    sql = (f"SELECT {', '.join(keep_cols)} FROM {scored.physical_name} "
+           f"WHERE match_weight >= {floor_match_weight} OR {aadhaar_same}")
+    counted = db_api.sql_to_splink_dataframe_checking_cache(
+        f"SELECT count(*) AS n FROM {scored.physical_name}", "__pehchaan_count")
+    n_compared = int(counted.as_pandas_dataframe()["n"].iloc[0])
+    kept = db_api.sql_to_splink_dataframe_checking_cache(sql, "__pehchaan_kept")
+    pairs = kept.as_pandas_dataframe()
+    pairs = pairs.rename(columns={"unique_id_l": f"{UNIQUE_ID}_l", "unique_id_r": f"{UNIQUE_ID}_r"})
+    # Canonical order so DuckDB and Spark outputs compare row for row.
+    swap = pairs[f"{UNIQUE_ID}_l"].astype(str) > pairs[f"{UNIQUE_ID}_r"].astype(str)
+    if swap.any():
+        for a, b in ((f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"), ("district_l", "district_r"), ("block_l", "block_r")):
+            pairs.loc[swap, [a, b]] = pairs.loc[swap, [b, a]].values
+    pairs = pairs.sort_values([f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"]).reset_index(drop=True)
+    return pairs, n_compared
