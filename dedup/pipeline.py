@@ -1,0 +1,211 @@
+"""The batch job: legacy export in, duplicates out, block by block.
+
+import -> features -> (train) -> score (Splink) -> rules -> clusters -> outputs.
+Every output is written atomically; summary.json is written last, so its
+presence means the run finished.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from dedup import atomic
+from dedup.engine import predict, train
+from dedup.features import member_features
+from dedup.importer import import_members
+from dedup.stages import Stages
+from matching_rules.rules import CONFIRMED, POTENTIAL, RuleSet, apply_rules, load_rules
+from models.levels import Comparison
+from models.member_model import COMPARISONS
+from models.scorer import DEFAULT_MODEL_PATH
+
+STAGES = ["import", "features", "train", "score", "rules", "clusters", "write"]
+
+
+@dataclass
+class RunOptions:
+    engine: str = "duckdb"
+    model_path: Path | None = None
+    rules_path: Path | None = None
+    state: str | None = None
+    train: bool = False
+    fmt: str = "csv"
+    cbos_path: Path | None = None
+    spark_master: str | None = None
+    as_of_year: int | None = None
+    tty: bool | None = None
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    summary: dict
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _label_map(comp: Comparison) -> dict[int, str]:
+    n = sum(1 for lv in comp.levels if not lv.is_null)
+    out, idx = {}, 0
+    for lv in comp.levels:
+        if lv.is_null:
+            out[-1] = lv.label
+        else:
+            out[n - 1 - idx] = lv.label
+            idx += 1
+    return out
+
+
+def shg_vo_facts(pairs: pd.DataFrame, features: pd.DataFrame, cbos: pd.DataFrame | None) -> pd.Series:
+    """True where the two members sit in different SHGs that share a parent VO."""
+    if cbos is None or cbos.empty or "shg_id" not in features:
+        return pd.Series(False, index=pairs.index)
+    parent = dict(zip(cbos["cbo_id"].astype(str), cbos["parent_id"].astype(str)))
+    shg = dict(zip(features["member_id"].astype(str), features["shg_id"]))
+    s_l = pairs["member_id_l"].astype(str).map(shg)
+    s_r = pairs["member_id_r"].astype(str).map(shg)
+    vo_l, vo_r = s_l.map(parent), s_r.map(parent)
+    return (s_l.notna() & s_r.notna() & (s_l != s_r) & vo_l.notna() & (vo_l != "")
+            & (vo_l == vo_r)).astype(bool)
+
+
+def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Connected components over confirmed and potential pairs.
+
+    cluster_class is 'confirmed' when the whole cluster holds together on confirmed
+    pairs alone, 'potential' when a block manager's decision is needed somewhere in
+    it, 'unique' for a member with no duplicate.
+    """
+    ids = member_ids.astype(str).to_numpy()
+    index = pd.Index(ids)
+    dup = pairs[pairs["duplicate_class"].isin([CONFIRMED, POTENTIAL])]
+    n = len(ids)
+
+    def components(edges: pd.DataFrame) -> np.ndarray:
+        a = index.get_indexer(edges["member_id_l"].astype(str))
+        b = index.get_indexer(edges["member_id_r"].astype(str))
+        g = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+        return connected_components(g, directed=False)[1]
+
+    comp_all = components(dup)
+    comp_conf = components(dup[dup["duplicate_class"] == CONFIRMED])
+    df = pd.DataFrame({"member_id": ids, "c": comp_all, "cc": comp_conf})
+    size = df.groupby("c")["member_id"].transform("size")
+    n_conf_groups = df.groupby("c")["cc"].transform("nunique")
+    df["cluster_id"] = df.groupby("c")["member_id"].transform("min")
+    df["cluster_size"] = size
+    df["cluster_class"] = np.where(size == 1, "unique", np.where(n_conf_groups == 1, CONFIRMED, POTENTIAL))
+    return df[["member_id", "cluster_id", "cluster_class", "cluster_size"]]
+
+
+def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
+    out = scored[scored["duplicate_class"].notna() | (scored["flags"] != "")].copy()
+    cols = ["member_id_l", "member_id_r", "match_probability", "match_weight", "duplicate_class", "rules", "flags"]
+    for comp in COMPARISONS:
+        out[comp.name] = out[f"gamma_{comp.name}"].map(_label_map(comp))
+        cols.append(comp.name)
+    cols += ["district_l", "block_l"]
+    out["match_probability"] = out["match_probability"].round(6)
+    out["match_weight"] = out["match_weight"].round(4)
+    out = out[cols].rename(columns={"district_l": "district", "block_l": "block"})
+    return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False])
+
+
+def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
+    f = features[["member_id", "district", "block"]].astype({"member_id": str})
+    df = clusters.merge(f, on="member_id", how="left")
+    dups = df[df["cluster_class"] != "unique"]
+    rows = []
+    for (d, b), g in df.groupby([df["district"].fillna("(none)"), df["block"].fillna("(none)")]):
+        dg = dups[(dups["district"].fillna("(none)") == d) & (dups["block"].fillna("(none)") == b)]
+        rows.append({
+            "district": d, "block": b, "members": int(len(g)),
+            "members_in_confirmed_clusters": int((dg["cluster_class"] == CONFIRMED).sum()),
+            "members_in_potential_clusters": int((dg["cluster_class"] == POTENTIAL).sum()),
+            "surplus_records": int(len(dg) - dg["cluster_id"].nunique()),
+        })
+    return sorted(rows, key=lambda r: -r["surplus_records"])
+
+
+def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None) -> RunResult:
+    opts = opts or RunOptions()
+    rules: RuleSet = load_rules(opts.rules_path, state=opts.state)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stale = out_dir / "summary.json"
+    if stale.exists():
+        stale.unlink()  # the marker of a finished run must not survive into a new one
+    files: dict[str, Path] = {}
+    t_start = time.perf_counter()
+    with Stages(STAGES, tty=opts.tty) as st:
+        with st.stage("import"):
+            imported = import_members(Path(input_path), out_dir, as_of_year=opts.as_of_year)
+            clean = imported.load()
+            files["rejects"] = imported.rejects_path
+            files["issues"] = imported.issues_path
+        if clean.empty:
+            from dedup.importer import ExportFileError
+            raise ExportFileError(f"{input_path}: no usable member rows "
+                                  f"({imported.rows_rejected} rejected; see {imported.rejects_path})")
+        with st.stage("features"):
+            features = member_features(clean)
+        with st.stage("train"):
+            model_path = Path(opts.model_path) if opts.model_path else DEFAULT_MODEL_PATH
+            if opts.train:
+                model_path = out_dir / "model.json"
+                train(features, model_path, engine="duckdb")
+                files["model"] = model_path
+        with st.stage("score"):
+            scored, n_compared = predict(features, model_path, engine=opts.engine,
+                                         spark_master=opts.spark_master)
+        with st.stage("rules"):
+            cbos = None
+            if opts.cbos_path:
+                from dedup.importer import import_cbos
+                cbos = import_cbos(Path(opts.cbos_path), out_dir / "cbo_import").load()
+            scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, features, cbos)
+            scored = apply_rules(scored, rules)
+        with st.stage("clusters"):
+            clusters = clusters_from_pairs(features["member_id"], scored)
+        with st.stage("write"):
+            pairs_out = _pairs_output(scored)
+            files["pairs"] = atomic.write_frame(out_dir / "pairs", pairs_out, opts.fmt)
+            files["clusters"] = atomic.write_frame(out_dir / "clusters", clusters, opts.fmt)
+            by_class = pairs_out["duplicate_class"].value_counts().to_dict()
+            flags = pairs_out["flags"].str.split(";").explode()
+            summary = {
+                "input": str(input_path),
+                "engine": opts.engine,
+                "model": str(model_path),
+                "rules": rules.name,
+                "potential_threshold": rules.potential_threshold,
+                "rows_read": imported.rows_read,
+                "rows_accepted": imported.rows_accepted,
+                "rows_rejected": imported.rows_rejected,
+                "field_issues": imported.field_issues,
+                "pairs_compared": n_compared,
+                "pairs": {"confirmed": int(by_class.get(CONFIRMED, 0)),
+                          "potential": int(by_class.get(POTENTIAL, 0))},
+                "flags": {k: int(v) for k, v in flags[flags != ""].value_counts().items()},
+                "clusters": {
+                    "confirmed": int(clusters.loc[clusters.cluster_class == CONFIRMED, "cluster_id"].nunique()),
+                    "potential": int(clusters.loc[clusters.cluster_class == POTENTIAL, "cluster_id"].nunique()),
+                    "members_in_clusters": int((clusters.cluster_class != "unique").sum()),
+                    "surplus_records": int((clusters.cluster_class != "unique").sum()
+                                           - clusters.loc[clusters.cluster_class != "unique", "cluster_id"].nunique()),
+                },
+                "by_block": _by_place(clusters, features),
+            }
+            from dedup.report import write_report
+            files["report"] = write_report(out_dir / "report.html", summary, scored, pairs_out, clusters,
+                                           features)
+            summary["seconds"] = {**st.seconds, "write": round(time.perf_counter() - t_start - sum(st.seconds.values()), 3)}
+            summary["seconds"]["total"] = round(time.perf_counter() - t_start, 3)
+            summary["files"] = {k: str(v) for k, v in files.items()}
+            atomic.write_json(out_dir / "summary.json", summary)
+            files["summary"] = out_dir / "summary.json"
+    return RunResult(out_dir, summary, files)

@@ -1,0 +1,140 @@
+"""report.html: one self-contained page (inline SVG and CSS, no CDN) for a state team.
+
+Charts are drawn as plain SVG here rather than with Splink's Altair charts,
+because those load vega from a CDN and the page must open on an offline
+block-office PC.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dedup import atomic
+from models.member_model import COMPARISONS
+from models.scorer import MemberScorer, load_scorer
+
+
+def _bar_svg(labels: list[str], values: list[float], *, width=640, height=220, color="#2b6cb0",
+             title: str = "") -> str:
+    if not values:
+        return "<p>(nothing to show)</p>"
+    vmax = max(values) or 1
+    n = len(values)
+    pad_l, pad_b, pad_t = 50, 40, 20
+    bw = (width - pad_l - 10) / n
+    bars = []
+    for i, (lab, v) in enumerate(zip(labels, values)):
+        h = (height - pad_b - pad_t) * v / vmax
+        x = pad_l + i * bw
+        y = height - pad_b - h
+        bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bw - 2, 1):.1f}" height="{h:.1f}" '
+                    f'fill="{color}"><title>{html.escape(lab)}: {v:,.0f}</title></rect>')
+        if n <= 30 or i % max(1, n // 15) == 0:
+            bars.append(f'<text x="{x + bw / 2:.1f}" y="{height - pad_b + 14}" font-size="10" '
+                        f'text-anchor="middle">{html.escape(lab)}</text>')
+    axis = (f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{width - 10}" y2="{height - pad_b}" stroke="#444"/>'
+            f'<text x="{pad_l - 5}" y="{pad_t + 5}" font-size="10" text-anchor="end">{vmax:,.0f}</text>'
+            f'<text x="{pad_l - 5}" y="{height - pad_b}" font-size="10" text-anchor="end">0</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+            f'aria-label="{html.escape(title)}">{axis}{"".join(bars)}</svg>')
+
+
+def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, n: int = 20) -> str:
+    pick = pd.concat([
+        pairs[pairs.duplicate_class == "confirmed"].head(5),
+        pairs[pairs.duplicate_class == "potential"].sort_values("match_probability").head(10),
+        pairs[pairs.flags.fillna("") != ""].head(5),
+    ]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
+    if len(pick) < n:
+        pick = pd.concat([pick, pairs.head(n)]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
+    out = []
+    for _, p in pick.iterrows():
+        items = []
+        for i, comp in enumerate(COMPARISONS):
+            g = int(p[f"gamma_{comp.name}"])
+            if g == -1:
+                continue
+            w = scorer._weights[i][g]
+            lv = next(lv for lv in comp.levels if lv.label == p[f"level_{comp.name}"])
+            items.append((w, lv.explain_en, lv.explain_hi))
+        items.sort(key=lambda t: -abs(t[0]))
+        lis = "".join(
+            f'<li class="{"for" if w >= 0 else "against"}">{w:+.1f} {html.escape(en)} '
+            f'<span class="hi">/ {html.escape(hi)}</span></li>' for w, en, hi in items)
+        names = f'{html.escape(str(p.get("name_l", "")))} ↔ {html.escape(str(p.get("name_r", "")))}'
+        out.append(
+            f'<div class="pair"><b>{html.escape(str(p.member_id_l))} ↔ {html.escape(str(p.member_id_r))}</b> '
+            f'{names} — <span class="cls {html.escape(str(p.duplicate_class))}">{html.escape(str(p.duplicate_class))}</span> '
+            f'p={p.match_probability:.3f}, weight {p.match_weight:+.1f}; rules: {html.escape(p.rules or "-")}'
+            f'{"; flags: " + html.escape(p.flags) if p.flags else ""}<ul>{lis}</ul></div>')
+    return "\n".join(out)
+
+
+def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.DataFrame,
+                 clusters: pd.DataFrame, features: pd.DataFrame) -> Path:
+    scorer = load_scorer(summary.get("model"))
+    # Histogram of match weights over all scored pairs kept.
+    mw = scored["match_weight"].clip(-15, 35).to_numpy()
+    edges = np.arange(-15, 36, 2.5)
+    counts, _ = np.histogram(mw, bins=edges)
+    hist = _bar_svg([f"{e:g}" for e in edges[:-1]], counts.tolist(), title="match weight histogram")
+    sizes = clusters.loc[clusters.cluster_class != "unique"].groupby("cluster_id").size().value_counts().sort_index()
+    size_svg = _bar_svg([str(s) for s in sizes.index], sizes.tolist(), color="#805ad5",
+                        title="cluster sizes")
+    blocks = summary["by_block"][:25]
+    block_svg = _bar_svg([b["block"][:10] for b in blocks], [b["surplus_records"] for b in blocks],
+                         color="#c05621", title="surplus records per block")
+    block_rows = "".join(
+        f"<tr><td>{html.escape(str(b['district']))}</td><td>{html.escape(str(b['block']))}</td>"
+        f"<td>{b['members']:,}</td><td>{b['members_in_confirmed_clusters']:,}</td>"
+        f"<td>{b['members_in_potential_clusters']:,}</td><td>{b['surplus_records']:,}</td></tr>"
+        for b in summary["by_block"][:50])
+    names = dict(zip(features["member_id"].astype(str), features["member_name"]))
+    ex = scored[scored.duplicate_class.notna() | (scored.flags != "")].copy()
+    for comp in COMPARISONS:
+        ex[f"level_{comp.name}"] = pairs_out.set_index(["member_id_l", "member_id_r"])[comp.name].reindex(
+            pd.MultiIndex.from_frame(ex[["member_id_l", "member_id_r"]])).to_numpy()
+    ex["name_l"] = ex["member_id_l"].astype(str).map(names)
+    ex["name_r"] = ex["member_id_r"].astype(str).map(names)
+    examples = _explain_rows(ex, scorer)
+    s = summary
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pehchaan de-duplication report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1100px; }}
+h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 3px 8px; text-align: right; }}
+th {{ background: #f4f4f4; }} .kpi {{ display: inline-block; margin-right: 2em; }}
+.kpi b {{ font-size: 1.6em; display: block; }} .pair {{ margin: .8em 0; padding: .5em; background: #fafafa; }}
+li.for {{ color: #22543d; }} li.against {{ color: #9b2c2c; }} .hi {{ color: #555; }}
+.cls.confirmed {{ background: #fed7d7; padding: 0 4px; }} .cls.potential {{ background: #fefcbf; padding: 0 4px; }}
+</style></head><body>
+<h1>Pehchaan — member de-duplication report</h1>
+<p>Input <code>{html.escape(s['input'])}</code>; engine {html.escape(s['engine'])}; rules
+<b>{html.escape(s['rules'])}</b> (potential at p ≥ {s['potential_threshold']}).</p>
+<div>
+<span class="kpi"><b>{s['rows_accepted']:,}</b>members checked</span>
+<span class="kpi"><b>{s['rows_rejected']:,}</b>rows rejected</span>
+<span class="kpi"><b>{s['pairs_compared']:,}</b>pairs compared</span>
+<span class="kpi"><b>{s['pairs']['confirmed']:,}</b>confirmed pairs</span>
+<span class="kpi"><b>{s['pairs']['potential']:,}</b>potential pairs</span>
+<span class="kpi"><b>{s['clusters']['surplus_records']:,}</b>surplus records</span>
+</div>
+<h2>Match weight of compared pairs</h2>
+<p>Pairs to the right are more likely the same woman. Weight 0 means even odds.</p>
+{hist}
+<h2>Duplicate cluster sizes</h2>
+{size_svg}
+<h2>Duplicates per block</h2>
+{block_svg}
+<table><tr><th>District</th><th>Block</th><th>Members</th><th>In confirmed clusters</th>
+<th>In potential clusters</th><th>Surplus records</th></tr>{block_rows}</table>
+<h2>Example explanations</h2>
+<p>Each line is one piece of evidence: its weight (+ for, − against) and what it means.</p>
+{examples}
+</body></html>"""
+    atomic.write_text(path, page)
+    return path
