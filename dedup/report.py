@@ -46,7 +46,7 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, n: int = 20) -> str
     pick = pd.concat([
         pairs[pairs.duplicate_class == "confirmed"].head(5),
         pairs[pairs.duplicate_class == "potential"].sort_values("match_probability").head(10),
-        pairs[pairs.flags.fillna("") != ""].head(5),
+        pairs[pairs["flags"].fillna("") != ""].head(5),
     ]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
     if len(pick) < n:
         pick = pd.concat([pick, pairs.head(n)]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
@@ -69,7 +69,7 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, n: int = 20) -> str
             f'<div class="pair"><b>{html.escape(str(p.member_id_l))} ↔ {html.escape(str(p.member_id_r))}</b> '
             f'{names} — <span class="cls {html.escape(str(p.duplicate_class))}">{html.escape(str(p.duplicate_class))}</span> '
             f'p={p.match_probability:.3f}, weight {p.match_weight:+.1f}; rules: {html.escape(p.rules or "-")}'
-            f'{"; flags: " + html.escape(p.flags) if p.flags else ""}<ul>{lis}</ul></div>')
+            f'{"; flags: " + html.escape(p["flags"]) if p["flags"] else ""}<ul>{lis}</ul></div>')
     return "\n".join(out)
 
 
@@ -93,7 +93,7 @@ def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.
         f"<td>{b['members_in_potential_clusters']:,}</td><td>{b['surplus_records']:,}</td></tr>"
         for b in summary["by_block"][:50])
     names = dict(zip(features["member_id"].astype(str), features["member_name"]))
-    ex = scored[scored.duplicate_class.notna() | (scored.flags != "")].copy()
+    ex = scored[scored.duplicate_class.notna() | (scored["flags"] != "")].copy()
     for comp in COMPARISONS:
         ex[f"level_{comp.name}"] = pairs_out.set_index(["member_id_l", "member_id_r"])[comp.name].reindex(
             pd.MultiIndex.from_frame(ex[["member_id_l", "member_id_r"]])).to_numpy()

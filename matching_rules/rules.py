@@ -37,6 +37,9 @@ class Rule:
     facts: tuple[str, ...] = ()
     # Flags only: fire only on pairs already classed confirmed or potential.
     duplicates_only: bool = False
+    # Flags only: the pair is a record to correct, not a person to merge, so it
+    # leaves the duplicate classes (and clusters) and goes to the flag list.
+    blocks_merge: bool = False
 
 
 KNOWN_FACTS = {
@@ -96,7 +99,7 @@ def _parse_rule(raw: dict, where: str, threshold: float) -> Rule:
     if not when and not any_of and mp is None and not facts:
         raise RuleError(f"{where}: a rule needs 'when', 'any_of', 'facts' or 'min_probability'")
     return Rule(raw["name"], " ".join(str(raw.get("description", "")).split()), when, any_of, mp,
-                facts, bool(raw.get("duplicates_only", False)))
+                facts, bool(raw.get("duplicates_only", False)), bool(raw.get("blocks_merge", False)))
 
 
 def _read_yaml(path: Path) -> dict:
@@ -189,6 +192,7 @@ def apply_rules(pairs: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     flags: list[list[str]] = [[] for _ in range(n)]
     confirmed = np.zeros(n, dtype=bool)
     potential = np.zeros(n, dtype=bool)
+    blocked = np.zeros(n, dtype=bool)
     for section, rule_list in (("confirmed", rules.confirmed), ("potential", rules.potential),
                                ("flags", rules.flags)):
         for rule in rule_list:
@@ -202,7 +206,9 @@ def apply_rules(pairs: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
             target = flags if section == "flags" else fired_names
             for i in np.flatnonzero(hit):
                 target[i].append(rule.name)
-    cls = np.where(confirmed, CONFIRMED, np.where(potential, POTENTIAL, None))
+            if rule.blocks_merge:
+                blocked |= hit
+    cls = np.where(blocked, None, np.where(confirmed, CONFIRMED, np.where(potential, POTENTIAL, None)))
     out["duplicate_class"] = cls
     out["rules"] = [";".join(x) for x in fired_names]
     out["flags"] = [";".join(x) for x in flags]

@@ -1,0 +1,120 @@
+"""Rules turn scored pairs into confirmed / potential / flagged, as the YAML says."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matching_rules.rules import RuleError, apply_rules, load_rules
+from models.member_model import COMPARISONS
+from dedup.clusters import clusters_from_pairs
+
+
+def _gamma(comp_name: str, label: str) -> int:
+    comp = next(c for c in COMPARISONS if c.name == comp_name)
+    n = sum(1 for lv in comp.levels if not lv.is_null)
+    idx = 0
+    for lv in comp.levels:
+        if lv.label == label:
+            return -1 if lv.is_null else n - 1 - idx
+        if not lv.is_null:
+            idx += 1
+    raise KeyError(label)
+
+
+def _pair(l, r, p, **levels):
+    row = {"member_id_l": l, "member_id_r": r, "match_probability": p,
+           "match_weight": float(np.log2(p / (1 - p)))}
+    for c in COMPARISONS:
+        row[f"gamma_{c.name}"] = -1
+    for k, v in levels.items():
+        row[f"gamma_{k}"] = _gamma(k, v)
+    return row
+
+
+@pytest.fixture
+def pairs():
+    return pd.DataFrame([
+        _pair("a", "b", 0.999, aadhaar="same", first_name="same spelling"),
+        _pair("c", "d", 0.93, first_name="sounds the same"),
+        _pair("e", "f", 0.5, bank_account="same", first_name="sounds the same", gender="same"),
+        _pair("g", "h", 0.2, bank_account="same", first_name="different"),
+        _pair("i", "j", 0.6, aadhaar="same", first_name="different"),
+        _pair("k", "l", 0.97, first_name="same spelling"),
+    ])
+
+
+def test_default_classes_and_rule_names(pairs):
+    out = apply_rules(pairs, load_rules())
+    cls = dict(zip(out.member_id_l, out.duplicate_class))
+    assert cls["a"] == "confirmed"
+    assert cls["c"] == "potential" and cls["k"] == "potential"
+    assert cls["e"] == "potential"           # same account + similar name
+    assert cls["g"] is None                  # shared account alone is a household, not a match
+    rules = dict(zip(out.member_id_l, out.rules))
+    assert rules["a"] == "same_aadhaar;score_above_threshold"
+    assert rules["e"] == "same_bank_account_similar_name"
+
+
+def test_same_aadhaar_different_name_is_flagged_not_merged(pairs):
+    out = apply_rules(pairs, load_rules())
+    row = out[out.member_id_l == "i"].iloc[0]
+    assert row.duplicate_class is None
+    assert row["flags"] == "same_aadhaar_different_person"
+    assert "same_aadhaar" in row.rules        # the rule that fired is still recorded
+
+
+def test_state_override_raises_threshold(pairs):
+    bihar = load_rules(state="bihar")
+    assert bihar.potential_threshold == 0.95
+    out = apply_rules(pairs, bihar)
+    cls = dict(zip(out.member_id_l, out.duplicate_class))
+    assert cls["c"] is None and cls["k"] == "potential"
+    # inherited rules are still there
+    assert {r.name for r in bihar.confirmed} == {"same_aadhaar"}
+
+
+def test_state_override_adds_rule(pairs):
+    jh = load_rules(state="jharkhand")
+    assert "same_bank_account_same_village" in {r.name for r in jh.potential}
+    assert "same_bank_account_similar_name" in {r.name for r in jh.potential}
+
+
+def test_vo_fact_flag_only_for_duplicates(pairs):
+    pairs["fact_different_shg_same_vo"] = [True, False, False, True, False, False]
+    out = apply_rules(pairs, load_rules())
+    flags = dict(zip(out.member_id_l, out["flags"]))
+    assert flags["a"] == "member_in_two_shgs_of_one_vo"
+    assert flags["g"] == ""                   # not a duplicate, so not flagged
+
+
+def test_bad_rule_files_fail_clearly(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\npotential:\n  - name: r1\n    when:\n      first_name: [same spelin]\n")
+    with pytest.raises(RuleError, match="no level 'same spelin'"):
+        load_rules(bad)
+    bad.write_text("name: x\npotential:\n  - name: r1\n    when:\n      fist_name: [same spelling]\n")
+    with pytest.raises(RuleError, match="unknown comparison 'fist_name'"):
+        load_rules(bad)
+    bad.write_text("potential_threshold: 2\n")
+    with pytest.raises(RuleError, match="between 0 and 1"):
+        load_rules(bad)
+    bad.write_text(": : :\n")
+    with pytest.raises(RuleError, match="not valid YAML"):
+        load_rules(bad)
+    with pytest.raises(RuleError, match="Known states"):
+        load_rules(state="atlantis")
+
+
+def test_clusters_confirmed_vs_potential():
+    pairs = pd.DataFrame({
+        "member_id_l": ["1", "2", "4", "7"], "member_id_r": ["2", "3", "5", "8"],
+        "duplicate_class": ["confirmed", "potential", "confirmed", None],
+    })
+    cl = clusters_from_pairs(pd.Series(["1", "2", "3", "4", "5", "6", "7", "8"]), pairs)
+    c = cl.set_index("member_id")
+    assert c.loc["1", "cluster_id"] == c.loc["3", "cluster_id"] == "1"
+    assert c.loc["1", "cluster_class"] == "potential"      # one link needs a decision
+    assert c.loc["4", "cluster_class"] == "confirmed" and c.loc["5", "cluster_id"] == "4"
+    assert c.loc["6", "cluster_class"] == "unique"
+    assert c.loc["7", "cluster_class"] == "unique"         # unclassified pairs don't cluster
