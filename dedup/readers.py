@@ -1,0 +1,448 @@
+"""Read a legacy export -- CSV (any encoding Excel writes), XLSX or Parquet -- as
+chunks of text cells with the row number a person sees.
+
+Why not just ``pandas.read_csv``: its fast engine can only skip or warn about a
+row with the wrong number of fields, so such a row would be lost instead of
+going to rejects.csv with its row number, and its line numbers count physical
+lines, not the rows Excel shows when a cell holds a line break. Python's
+``csv`` module (C-implemented) gives one record per spreadsheet row and keeps
+every field, and we build one pandas frame per chunk from it, so memory is
+bounded by ``chunk_rows`` whatever the size of the file.
+
+Every cell comes out as ``str`` (never NaN): the importer decides what a value
+means, the reader never converts "0012" to 12 or a mobile number to a float.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import math
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+SAMPLE_BYTES = 256 * 1024
+HEADER_SEARCH_ROWS = 20  # a title line or two above the header is common in MIS reports
+EXTRA_FIELDS = "extra_fields"
+
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+class ExportFileError(Exception):
+    """The whole file cannot be imported. ``message`` is written for the person who exported it.
+
+    Never carries cell contents (which may hold an Aadhaar number), only names of columns,
+    row numbers and what to do.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Chunk:
+    frame: pd.DataFrame          # columns 0..width-1, every cell a str
+    rows: np.ndarray             # row number in the file (header row = 1 in a plain export)
+    field_counts: np.ndarray     # fields the row really had; != width means a malformed row
+    extra: pd.Series | None = None  # fields beyond the header, joined with " | " (CSV only)
+
+
+@dataclass
+class Table:
+    """An opened export: headers found, and a generator of chunks of data rows."""
+
+    path: Path
+    format: str                  # 'csv' | 'xlsx' | 'parquet' | 'frame'
+    headers: list[str]
+    header_row: int
+    chunks: Iterator[Chunk]
+    encoding: str | None = None
+    encoding_guessed: bool = False
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+    blank_rows: int = 0          # filled in while chunks are read
+
+    @property
+    def width(self) -> int:
+        return len(self.headers)
+
+
+# A header picker gets the first non-blank rows (each a list of cell texts) and returns the
+# index of the header row, or raises ExportFileError explaining what is missing.
+HeaderPicker = Callable[[list[list[str]]], int]
+
+
+# --------------------------------------------------------------------------- cells to text
+
+def cell_text(v: object) -> str:
+    """One spreadsheet/Parquet cell as the text a person would have typed."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or isinstance(v, np.bool_):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if math.isnan(f):
+            return ""
+        if f.is_integer():
+            if abs(f) >= 1e15:
+                # Excel keeps 15 significant digits: a 16-digit VID or account typed as a number
+                # has lost its last digits. Show it the way Excel does, so checks say so.
+                return f"{f:.14E}"
+            return str(int(f))
+        return repr(f)
+    if isinstance(v, pd.Timestamp):
+        if pd.isna(v):
+            return ""
+        v = v.to_pydatetime()
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if v is pd.NaT or v is pd.NA:
+        return ""
+    if isinstance(v, bytes):
+        return v.decode("utf-8", errors="replace")
+    return str(v)
+
+
+def frame_to_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Any frame -> same shape, positional columns, every cell a str (per distinct value)."""
+    out = {}
+    for i, (_, s) in enumerate(df.items()):
+        if s.dtype == object and pd.api.types.infer_dtype(s, skipna=False) == "string":
+            out[i] = s.to_numpy()  # already all str: nothing to convert
+            continue
+        try:
+            codes, uniques = pd.factorize(s, use_na_sentinel=True)
+            texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+            out[i] = texts[codes]  # code -1 (missing) picks the trailing ""
+        except TypeError:  # unhashable cells (lists in Parquet)
+            out[i] = np.array([cell_text(v) for v in s], dtype=object)
+    return pd.DataFrame(out, index=range(len(df)))
+
+
+# --------------------------------------------------------------------------- sniffing
+
+_MAGIC = [
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip-compressed file (unzip it first)"),
+    (b"Rar!", "a RAR archive (extract it first)"),
+    (b"7z\xbc\xaf", "a 7-Zip archive (extract it first)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 (.xls) workbook: open it in Excel and use "
+                          "Save As > Excel Workbook (.xlsx) or CSV UTF-8"),
+]
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            raise ExportFileError(f"{path.name} looks like a damaged ZIP/Excel file.") from None
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise ExportFileError(f"{path.name} is a ZIP archive, not a table: extract the CSV or "
+                              "Excel file from it and import that.")
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise ExportFileError(f"{path.name} is {what}, not a table.")
+    lowered = head[:2048].lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in lowered[:512]:
+        raise ExportFileError(
+            f"{path.name} is a web page (HTML), not a spreadsheet, even if it is named .xls. "
+            "Open it in Excel and use Save As > CSV UTF-8 or Excel Workbook (.xlsx).")
+    return "csv"
+
+
+def detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
+    """(encoding, guessed). Byte-order marks first, then strict UTF-8, then charset-normalizer."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", False
+    sample = head[: 4096 * 2]
+    if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 4:
+        evens, odds = sample[0::2].count(0), sample[1::2].count(0)
+        if odds > len(sample) // 4 and evens == 0:
+            return "utf-16-le", False
+        if evens > len(sample) // 4 and odds == 0:
+            return "utf-16-be", False
+    if b"\x00" in head:
+        raise ExportFileError(f"{path.name} is not a text table (it contains binary data). "
+                              "Export the report as CSV, Excel (.xlsx) or Parquet.")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SAMPLE_BYTES)
+        return "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    if best is None or best.chaos > 0.2:
+        raise ExportFileError(
+            f"Cannot tell which text encoding {path.name} uses (it is not UTF-8). "
+            "In Excel use Save As > 'CSV UTF-8 (Comma delimited)' and import that file.")
+    return best.encoding, True
+
+
+def _pick_delimiter(text: str) -> str | None:
+    """The separator used most often on one line among the first lines (a title line
+    above the header may have none); characters inside quotes do not count."""
+    best, best_count = None, 0
+    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS * 2] if ln.strip()][:HEADER_SEARCH_ROWS]
+    for line in lines:
+        outside, quoted = [], False
+        for ch in line:
+            if ch == '"':
+                quoted = not quoted
+            elif not quoted:
+                outside.append(ch)
+        for d in (",", "\t", ";", "|"):
+            c = outside.count(d)
+            if c > best_count:
+                best, best_count = d, c
+    return best
+
+
+# --------------------------------------------------------------------------- readers
+
+def open_table(path: Path, pick_header: HeaderPicker, chunk_rows: int = 200_000) -> Table:
+    path = Path(path)
+    if not path.exists():
+        raise ExportFileError(f"File not found: {path}")
+    if path.is_dir():
+        raise ExportFileError(f"{path} is a folder, not a file.")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(SAMPLE_BYTES)
+    except OSError as e:
+        raise ExportFileError(f"Cannot open {path}: {e.strerror}.") from None
+    if not head.strip():
+        raise ExportFileError(f"{path.name} is empty.")
+    fmt = sniff_format(path, head)
+    if fmt == "parquet":
+        return _open_parquet(path, chunk_rows)
+    if fmt == "xlsx":
+        return _open_xlsx(path, pick_header, chunk_rows)
+    return _open_csv(path, head, pick_header, chunk_rows)
+
+
+def _build_chunk(records: list[list[str]], rows: list[int], width: int,
+                 with_extra: bool) -> Chunk:
+    counts = np.fromiter((len(r) for r in records), dtype=np.int64, count=len(records))
+    extra = None
+    if (counts != width).any():
+        fixed, extras = [], []
+        for r in records:
+            if len(r) < width:
+                fixed.append(r + [""] * (width - len(r)))
+                extras.append("")
+            else:
+                fixed.append(r[:width])
+                extras.append(" | ".join(r[width:]))
+        records = fixed
+        if with_extra:
+            extra = pd.Series(extras, dtype=object)
+    elif with_extra:
+        extra = pd.Series([""] * len(records), dtype=object)
+    columns = list(zip(*records)) if records else [()] * width
+    frame = pd.DataFrame({i: np.array(c, dtype=object) for i, c in enumerate(columns)},
+                         index=range(len(records)))
+    return Chunk(frame=frame, rows=np.asarray(rows, dtype=np.int64), field_counts=counts, extra=extra)
+
+
+def _header_and_rest(records: Iterator[tuple[int, list[str]]], pick_header: HeaderPicker,
+                     name: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """Find the header among the first non-blank rows; return (row, headers, rows after it)."""
+    buffered: list[tuple[int, list[str]]] = []
+    for rownum, rec in records:
+        if any(c.strip() for c in rec):
+            buffered.append((rownum, rec))
+            if len(buffered) >= HEADER_SEARCH_ROWS:
+                break
+    if not buffered:
+        raise ExportFileError(f"{name} is empty (no rows with any values).")
+    idx = pick_header([rec for _, rec in buffered])
+    header_row, headers = buffered[idx]
+    headers = [h.strip() for h in headers]
+    while headers and not headers[-1]:  # Excel pads rows with empty trailing cells
+        headers.pop()
+    return header_row, headers, [(r, rec) for r, rec in buffered[idx + 1:]]
+
+
+def _chunked(table: Table, pending: list[tuple[int, list[str]]],
+             records: Iterator[tuple[int, list[str]]], chunk_rows: int, trim_cells: bool) -> Iterator[Chunk]:
+    width = table.width
+    recs: list[list[str]] = []
+    rows: list[int] = []
+    found_data = False
+
+    def all_records():
+        yield from pending
+        yield from records
+
+    for rownum, rec in all_records():
+        if not any(rec):
+            table.blank_rows += 1
+            continue
+        if len(rec) > width and not any(c.strip() for c in rec[width:]):
+            # rows padded with empty cells (sheet width, trailing commas): only a value matters
+            rec = rec[:width]
+        if trim_cells and len(rec) < width:  # spreadsheets drop trailing empty cells
+            rec = rec + [""] * (width - len(rec))
+        if not any(c.strip() for c in rec):
+            table.blank_rows += 1
+            continue
+        recs.append(rec)
+        rows.append(rownum)
+        if len(recs) >= chunk_rows:
+            found_data = True
+            yield _build_chunk(recs, rows, width, table.format == "csv")
+            recs, rows = [], []
+    if recs:
+        found_data = True
+        yield _build_chunk(recs, rows, width, table.format == "csv")
+    if not found_data:
+        raise ExportFileError(f"{table.path.name} has a header row but no data rows.")
+
+
+def _open_csv(path: Path, head: bytes, pick_header: HeaderPicker, chunk_rows: int) -> Table:
+    encoding, guessed = detect_encoding(path, head)
+    sample = head.decode(encoding, errors="ignore")
+    delimiter = _pick_delimiter(sample)
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        rownum = 0
+        try:
+            with open(path, encoding=encoding, newline="", errors="strict") as f:
+                reader = csv.reader(f, delimiter=delimiter or ",", strict=False)
+                for rec in reader:
+                    rownum += 1
+                    yield rownum, rec
+        except UnicodeDecodeError:
+            raise ExportFileError(
+                f"{path.name} is not valid {encoding} text near row {rownum + 1}: part of the file "
+                "uses another encoding. Open it in Excel and use Save As > 'CSV UTF-8'.") from None
+        except csv.Error:
+            raise ExportFileError(
+                f"{path.name} cannot be read as a table from row {rownum + 1}: a quote mark (\") "
+                "opens a value that never closes. Fix that row and export again.") from None
+
+    it = records()
+
+    def picker(cands: list[list[str]]) -> int:
+        if delimiter is None and all(len(c) == 1 for c in cands):
+            raise ExportFileError(
+                f"{path.name} does not look like a table: no commas, tabs or semicolons separate "
+                "columns in its first line. Export the report as CSV or Excel (.xlsx).")
+        return pick_header(cands)
+
+    header_row, headers, pending = _header_and_rest(it, picker, path.name)
+    table = Table(path=path, format="csv", headers=headers, header_row=header_row, chunks=iter(()),
+                  encoding=encoding, encoding_guessed=guessed, delimiter=delimiter)
+    if guessed:
+        table.notes.append(f"the file is not UTF-8; read it as {encoding} (a guess): check that "
+                           "names look right, or save as 'CSV UTF-8' and import again")
+    table.chunks = _chunked(table, pending, it, chunk_rows, trim_cells=False)
+    return table
+
+
+def _open_xlsx(path: Path, pick_header: HeaderPicker, chunk_rows: int) -> Table:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for damaged files
+        raise ExportFileError(f"{path.name} cannot be opened as an Excel workbook "
+                              f"({type(e).__name__}). Save it again from Excel as .xlsx.") from None
+
+    def rows_of(ws) -> Iterator[tuple[int, list[str]]]:
+        for rownum, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield rownum, [cell_text(v) for v in row]
+
+    errors: list[ExportFileError] = []
+    for ws in wb.worksheets:  # the first sheet that has the required columns
+        it = rows_of(ws)
+        try:
+            header_row, headers, pending = _header_and_rest(it, pick_header, f"{path.name} sheet '{ws.title}'")
+        except ExportFileError as e:
+            errors.append(e)
+            continue
+        table = Table(path=path, format="xlsx", headers=headers, header_row=header_row,
+                      chunks=iter(()), sheet=ws.title)
+        if len(wb.worksheets) > 1:
+            table.notes.append(f"read sheet '{ws.title}' of {len(wb.worksheets)}")
+
+        def gen(table=table, pending=pending, it=it):
+            try:
+                yield from _chunked(table, pending, it, chunk_rows, trim_cells=True)
+            finally:
+                wb.close()
+        table.chunks = gen()
+        return table
+    wb.close()
+    if len(errors) == 1:
+        raise errors[0]
+    raise ExportFileError(f"No sheet of {path.name} has the required columns. "
+                          + " | ".join(e.message for e in errors))
+
+
+def _open_parquet(path: Path, chunk_rows: int) -> Table:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:
+        raise ExportFileError(f"{path.name} cannot be read as Parquet ({type(e).__name__}).") from None
+    headers = [str(n) for n in pf.schema_arrow.names]
+    table = Table(path=path, format="parquet", headers=headers, header_row=1, chunks=iter(()))
+    if pf.metadata.num_rows == 0:
+        raise ExportFileError(f"{path.name} has columns but no data rows.")
+
+    def gen() -> Iterator[Chunk]:
+        start = 0
+        for batch in pf.iter_batches(batch_size=chunk_rows):
+            df = batch.to_pandas(types_mapper=None)
+            frame = frame_to_text(df)
+            n = len(frame)
+            # Parquet has no header row; number rows as if it had one, so a Parquet made
+            # from a CSV reports the same row numbers as that CSV.
+            rows = np.arange(start + 2, start + 2 + n, dtype=np.int64)
+            start += n
+            yield Chunk(frame=frame, rows=rows, field_counts=np.full(n, len(headers), dtype=np.int64))
+    table.chunks = gen()
+    return table
+
+
+def frame_table(df: pd.DataFrame, chunk_rows: int | None = None) -> Table:
+    """An in-memory frame as a Table (API uploads, tests). Rows numbered as in a CSV: first data row 2."""
+    headers = [str(c) for c in df.columns]
+    frame = frame_to_text(df)
+    n = len(frame)
+    table = Table(path=Path("<frame>"), format="frame", headers=headers, header_row=1, chunks=iter(()))
+    size = chunk_rows or max(n, 1)
+
+    def gen() -> Iterator[Chunk]:
+        for start in range(0, n, size):
+            part = frame.iloc[start:start + size].reset_index(drop=True)
+            yield Chunk(frame=part, rows=np.arange(start + 2, start + 2 + len(part), dtype=np.int64),
+                        field_counts=np.full(len(part), len(headers), dtype=np.int64))
+    table.chunks = gen()
+    return table
