@@ -29,6 +29,20 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///.pehchaan/pehchaan.db"
     uidai_cert_dir: Path | None = None
+
+    # eKYC verification (see ekyc/README.md). Certificates above are the only trust anchors.
+    # Keep the photo (and XML) in verification results; off by default (keep only the outcome).
+    ekyc_keep_artifacts: bool = False
+    ekyc_max_zip_bytes: int = 5_000_000     # larger uploads are refused before opening
+    ekyc_max_xml_bytes: int = 5_000_000     # decompressed XML cap (zip-bomb guard)
+    ekyc_min_match: int = 80                # partial demographic match value needed to pass (1-100)
+    # Optional bank-code list a state loads (CSV with bank_code,bank_name); no maintained offline
+    # IFSC master exists on PyPI, so nothing is bundled.
+    ifsc_bank_codes_csv: Path | None = None
+    # Vault key rotation: previous keys kept readable while `pehchaan ekyc rotate-key` runs,
+    # as "id:secret,id:secret"; or a KMS hook "package.module:function" returning the keyring.
+    vault_old_keys: str | None = None
+    vault_kms_hook: str | None = None
     state: str | None = None
 
 

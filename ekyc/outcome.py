@@ -1,0 +1,88 @@
+"""Turning checks into one VerificationResult with one exit code.
+
+Shared by offline XML and Secure QR so that both answer in the same shape:
+``ok`` only when everything that was asked for verified (the signature always;
+mobile, email and profile when given), and ``exit_code`` naming the first
+thing that failed.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ValidationError
+
+from ekyc.errors import EkycError, ExitCode, hindi
+from ekyc.hashes import email_matches, mobile_matches
+from ekyc.models import ContactCheck, ErrorInfo, Identity, Message, Profile, VerificationResult
+
+Kind = Literal["offline_xml", "secure_qr"]
+
+
+def error_info(err: EkycError) -> ErrorInfo:
+    return ErrorInfo(code=int(err.code), kind=err.kind, message=Message(en=err.message, hi=err.hi))
+
+
+def failed(kind: Kind, err: EkycError, **parts) -> VerificationResult:
+    return VerificationResult(kind=kind, ok=False, exit_code=int(err.code), error=error_info(err), **parts)
+
+
+def check_mobile(claimed: str, stored_hex: str | None, last_digit: str, salt: str) -> ContactCheck:
+    if not stored_hex:
+        return ContactCheck(verified=False, reason=Message(
+            en="no mobile number is registered in this Aadhaar document",
+            hi="इस आधार दस्तावेज़ में कोई मोबाइल नंबर दर्ज नहीं है"))
+    ok, method = mobile_matches(claimed, stored_hex, last_digit, salt)
+    if ok:
+        return ContactCheck(verified=True, method=method)
+    return ContactCheck(verified=False, reason=Message(
+        en="the mobile number does not match the one registered with Aadhaar",
+        hi=hindi(ExitCode.MOBILE_MISMATCH)))
+
+
+def check_email(claimed: str, stored_hex: str | None, last_digit: str, salt: str) -> ContactCheck:
+    if not stored_hex:
+        return ContactCheck(verified=False, reason=Message(
+            en="no email is registered in this Aadhaar document",
+            hi="इस आधार दस्तावेज़ में कोई ईमेल दर्ज नहीं है"))
+    ok, method = email_matches(claimed, stored_hex, last_digit, salt)
+    if ok:
+        return ContactCheck(verified=True, method=method)
+    return ContactCheck(verified=False, reason=Message(
+        en="the email does not match the one registered with Aadhaar",
+        hi=hindi(ExitCode.EMAIL_MISMATCH)))
+
+
+def as_profile(profile: Profile | dict | None) -> Profile | None:
+    if profile is None or isinstance(profile, Profile):
+        return profile
+    try:
+        return Profile.model_validate(profile)
+    except ValidationError as e:
+        first = e.errors()[0]  # loc and msg only: the input value may be personal data
+        where = ".".join(str(x) for x in first.get("loc", ())) or "profile"
+        raise EkycError(ExitCode.MALFORMED, f"the member profile is not valid: {where}: {first.get('msg')}") from None
+
+
+def conclude(kind: Kind, identity: Identity, signature, *, mobile: ContactCheck | None,
+             email: ContactCheck | None, profile: Profile | None, min_match: int | None,
+             xml_base64: str | None = None) -> VerificationResult:
+    """Signature verified: add the optional checks and pick the exit code."""
+    profile_match = None
+    if profile is not None:
+        from ekyc.demographic import match_identity
+
+        profile_match = match_identity(identity, profile, min_match=min_match)
+    code, msg = ExitCode.OK, None
+    if mobile is not None and not mobile.verified:
+        code, msg = ExitCode.MOBILE_MISMATCH, mobile.reason
+    elif email is not None and not email.verified:
+        code, msg = ExitCode.EMAIL_MISMATCH, email.reason
+    elif profile_match is not None and not profile_match.passed:
+        code = ExitCode.PROFILE_MISMATCH
+        msg = Message(en=f"the document does not match the member profile (decision "
+                         f"{profile_match.decision}, match value {profile_match.match_value}, "
+                         f"needed {profile_match.min_match})", hi=hindi(code))
+    error = None if code == ExitCode.OK else ErrorInfo(code=int(code), kind=code.name.lower(), message=msg)
+    return VerificationResult(kind=kind, ok=code == ExitCode.OK, exit_code=int(code), error=error,
+                              identity=identity, signature=signature, mobile=mobile, email=email,
+                              profile_match=profile_match, xml_base64=xml_base64)
