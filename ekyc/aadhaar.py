@@ -32,7 +32,7 @@ _P = (
     (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
     (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
     (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
-    (4, 3, 6, 2, 7, 9, 5, 8, 0, 1),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
     (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
     (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )
@@ -85,8 +85,10 @@ _SEPARATORS = re.compile(r"[\s\-./]")
 _MASKED = re.compile(r"^[xX*#]{4,12}(\d{4})$")
 
 
-def parse_aadhaar(value: object) -> AadhaarEvidence:
-    """Classify any Aadhaar-ish input; a full number leaves only token and last 4."""
+def parse_aadhaar(value: object, *, tokenise: bool = True) -> AadhaarEvidence:
+    """Classify any Aadhaar-ish input; a full number leaves only token and last 4.
+
+    ``tokenise=False`` only classifies (for `pehchaan ekyc aadhaar check`, which needs no key)."""
     if value is None:
         return AadhaarEvidence(AadhaarKind.MISSING)
     text = str(value).strip()
@@ -108,12 +110,14 @@ def parse_aadhaar(value: object) -> AadhaarEvidence:
         if not verhoeff_checksum_ok(compact):
             return AadhaarEvidence(AadhaarKind.INVALID,
                                    reason="Aadhaar check digit is wrong (typing error?)")
-        return AadhaarEvidence(AadhaarKind.FULL, token=make_token("aad", compact), last4=compact[-4:])
+        return AadhaarEvidence(AadhaarKind.FULL, token=make_token("aad", compact) if tokenise else None,
+                               last4=compact[-4:])
     if len(compact) == 16:
         if not verhoeff_checksum_ok(compact):
             return AadhaarEvidence(AadhaarKind.INVALID,
                                    reason="Virtual ID check digit is wrong (typing error?)")
-        return AadhaarEvidence(AadhaarKind.VID, token=make_token("vid", compact), last4=compact[-4:])
+        return AadhaarEvidence(AadhaarKind.VID, token=make_token("vid", compact) if tokenise else None,
+                               last4=compact[-4:])
     if len(compact) == 4:
         return AadhaarEvidence(AadhaarKind.MASKED, last4=compact)
     return AadhaarEvidence(AadhaarKind.INVALID,

@@ -1,9 +1,241 @@
-"""Placeholder: filled in by its issue's work."""
+"""`pehchaan ekyc ...`: verify offline e-KYC and Secure QR, check Aadhaar and bank details, rotate the vault key.
+
+Every command prints one JSON document (schema in ekyc/README.md) and exits 0
+only when everything asked for verified; each failure kind has its own exit
+code (ekyc.errors.ExitCode). A user mistake never prints a stack trace, and
+no output ever contains a full Aadhaar or bank account number.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from ekyc.errors import EkycError, ExitCode, hindi
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Verify offline Aadhaar e-KYC XML and Secure QR; Aadhaar and bank checks; vault.")
+aadhaar_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
+                          help="Aadhaar number checks (validity and masked form only).")
+bank_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
+                       help="Bank account and IFSC checks; accounts shared across households.")
+app.add_typer(aadhaar_app, name="aadhaar")
+app.add_typer(bank_app, name="bank")
 
 
-@app.callback()
-def _main() -> None:
-    """Not built yet."""
+def _emit(payload) -> None:
+    text = payload.model_dump_json(indent=2) if hasattr(payload, "model_dump_json") else \
+        json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(text + "\n")
+
+
+def _fail(err: EkycError, **extra) -> None:
+    _emit({"ok": False, "exit_code": int(err.code),
+           "error": {"code": int(err.code), "kind": err.kind, "message": {"en": err.message, "hi": err.hi}},
+           **extra})
+    raise typer.Exit(int(err.code))
+
+
+def _internal(e: Exception) -> None:
+    # The message of an unexpected exception may quote input, so only its type is shown.
+    _fail(EkycError(ExitCode.INTERNAL, f"internal error ({type(e).__name__}); please report it with the "
+                    "command you ran (not the file)"))
+
+
+def _read_profile(value: str | None):
+    if value is None:
+        return None
+    text = value
+    if not value.lstrip().startswith("{"):
+        p = Path(value)
+        if not p.is_file():
+            raise EkycError(ExitCode.MALFORMED, f"profile file {p.name} not found")
+        text = p.read_text(encoding="utf-8-sig")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise EkycError(ExitCode.MALFORMED, f"the profile is not valid JSON (line {e.lineno}, column {e.colno})") \
+            from None
+    if not isinstance(data, dict):
+        raise EkycError(ExitCode.MALFORMED, "the profile must be a JSON object")
+    return data
+
+
+def _stdin_or(value: str) -> str:
+    return sys.stdin.read().strip() if value == "-" else value
+
+
+@app.command("verify-xml")
+def verify_xml(
+    zip_path: Path = typer.Argument(..., help="The offline e-KYC ZIP the member downloaded (or its XML)."),
+    share_code: str = typer.Option(..., "--share-code", envvar="PEHCHAAN_SHARE_CODE",
+                                   help="The 4-character share code the member set."),
+    cert: Optional[Path] = typer.Option(None, "--cert", help="A UIDAI certificate (PEM/DER) to trust instead "
+                                        "of PEHCHAAN_UIDAI_CERT_DIR."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Member profile: JSON file or inline JSON."),
+    mobile: Optional[str] = typer.Option(None, "--mobile", help="Mobile number to check against the XML."),
+    email: Optional[str] = typer.Option(None, "--email", help="Email to check against the XML."),
+    min_match: Optional[int] = typer.Option(None, "--min-match", min=1, max=100,
+                                            help="Partial match value needed (default PEHCHAAN_EKYC_MIN_MATCH)."),
+) -> None:
+    """Verify an Aadhaar Paperless Offline e-KYC ZIP: signature, then mobile/email/profile when given."""
+    from ekyc.offline_xml import verify_offline_xml
+
+    try:
+        result = verify_offline_xml(zip_path, share_code, cert=cert, mobile=mobile, email=email,
+                                    profile=_read_profile(profile), min_match=min_match)
+    except EkycError as err:
+        _fail(err, kind="offline_xml")
+    except Exception as e:  # noqa: BLE001
+        _internal(e)
+    _emit(result)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("verify-qr")
+def verify_qr(
+    data: Optional[str] = typer.Option(None, "--data", help="The QR's digits ('-' reads them from stdin)."),
+    data_file: Optional[Path] = typer.Option(None, "--data-file", help="A text file holding the QR's digits."),
+    image: Optional[Path] = typer.Option(None, "--image", help="A PNG/JPEG photo or scan of the QR."),
+    cert: Optional[Path] = typer.Option(None, "--cert", help="A UIDAI certificate (PEM/DER) to trust instead "
+                                        "of PEHCHAAN_UIDAI_CERT_DIR."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Member profile: JSON file or inline JSON."),
+    mobile: Optional[str] = typer.Option(None, "--mobile", help="Mobile number to check against the QR."),
+    email: Optional[str] = typer.Option(None, "--email", help="Email to check against the QR."),
+    min_match: Optional[int] = typer.Option(None, "--min-match", min=1, max=100),
+) -> None:
+    """Verify an Aadhaar Secure QR (e-Aadhaar, letter, PVC card) from its digits or an image."""
+    from ekyc.secure_qr import verify_secure_qr
+
+    given = [x for x in (data, data_file, image) if x is not None]
+    if len(given) != 1:
+        _fail(EkycError(ExitCode.USAGE, "give exactly one of --data, --data-file or --image"), kind="secure_qr")
+    try:
+        text = None
+        if data is not None:
+            text = _stdin_or(data)
+        elif data_file is not None:
+            if not data_file.is_file():
+                raise EkycError(ExitCode.MALFORMED, f"file {data_file.name} not found")
+            if data_file.stat().st_size > 100_000:
+                raise EkycError(ExitCode.TOO_LARGE, "the QR data file is too large to be a QR")
+            text = data_file.read_text(encoding="utf-8", errors="replace")
+        result = verify_secure_qr(text, image=image, cert=cert, mobile=mobile, email=email,
+                                  profile=_read_profile(profile), min_match=min_match)
+    except EkycError as err:
+        _fail(err, kind="secure_qr")
+    except Exception as e:  # noqa: BLE001
+        _internal(e)
+    _emit(result)
+    raise typer.Exit(result.exit_code)
+
+
+@aadhaar_app.command("check")
+def aadhaar_check(
+    number: str = typer.Argument(..., help="The number ('-' reads it from stdin, keeping it out of shell history)."),
+) -> None:
+    """Is this a valid Aadhaar number or VID? Prints validity and the masked form only."""
+    from ekyc.aadhaar import AadhaarKind, parse_aadhaar
+
+    ev = parse_aadhaar(_stdin_or(number), tokenise=False)
+    del number
+    valid = ev.kind in (AadhaarKind.FULL, AadhaarKind.VID)
+    if valid:
+        code = ExitCode.OK
+    elif ev.kind == AadhaarKind.MASKED:
+        code = ExitCode.AADHAAR_MASKED
+    else:
+        code = ExitCode.AADHAAR_INVALID
+    reason = ev.reason or ("only the last 4 digits were given: the check digit cannot be verified"
+                           if ev.kind == AadhaarKind.MASKED else ("no number given" if ev.kind == AadhaarKind.MISSING
+                                                                 else None))
+    _emit({"valid": valid, "kind": ev.kind.value, "masked": ev.masked, "exit_code": int(code),
+           "reason": None if reason is None else {"en": reason, "hi": hindi(code) if code else ""}})
+    raise typer.Exit(int(code))
+
+
+@bank_app.command("check")
+def bank_check(
+    ifsc: str = typer.Option(..., "--ifsc", help="IFSC, e.g. SBIN0001234."),
+    account: Optional[str] = typer.Option(None, "--account", help="Account number ('-' reads it from stdin)."),
+    bank_codes: Optional[Path] = typer.Option(None, "--bank-codes", help="CSV bank_code,bank_name (default "
+                                              "PEHCHAAN_IFSC_BANK_CODES_CSV)."),
+) -> None:
+    """Check an IFSC (and the bank code against a state's list when loaded) and an account number."""
+    from ekyc.bank import check_ifsc, load_bank_codes, parse_bank
+
+    try:
+        codes = load_bank_codes(bank_codes)
+    except (OSError, ValueError) as e:
+        _fail(EkycError(ExitCode.MALFORMED, f"bank-code list: {e}"))
+    chk = check_ifsc(ifsc, codes)
+    out = {"ifsc": chk.ifsc, "bank_code": chk.bank_code, "ifsc_format_ok": chk.format_ok,
+           "bank_known": chk.bank_known, "bank_name": chk.bank_name, "ifsc_reason": chk.reason}
+    ok = chk.format_ok and chk.bank_known is not False
+    if account is not None:
+        ev = parse_bank(_stdin_or(account), ifsc)
+        del account
+        out.update({"account_masked": ev.masked, "account_ok": ev.token is not None,
+                    "account_reason": ev.account_reason, "token": ev.token})
+        ok = ok and ev.token is not None
+    code = ExitCode.OK if ok else ExitCode.MALFORMED
+    out["exit_code"] = int(code)
+    _emit(out)
+    raise typer.Exit(int(code))
+
+
+@bank_app.command("shared")
+def bank_shared(
+    members: Path = typer.Argument(..., help="CSV of members: member_id, bank_token, and household_id or "
+                                   "name/relation_name/village."),
+) -> None:
+    """List bank accounts used by members of different households."""
+    import pandas as pd
+
+    from ekyc.bank import shared_accounts
+
+    if not members.is_file():
+        _fail(EkycError(ExitCode.MALFORMED, f"file {members.name} not found"))
+    try:
+        df = pd.read_csv(members, dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, OSError, pd.errors.ParserError):
+        _fail(EkycError(ExitCode.MALFORMED, f"{members.name} is not a readable CSV"))
+    if "bank_token" not in df.columns:
+        _fail(EkycError(ExitCode.MALFORMED, f"{members.name} has no bank_token column (tokenise accounts with "
+                        "`pehchaan import` first: raw account numbers are never read here)"))
+    flags = shared_accounts(df)
+    _emit({"flagged": len(flags), "accounts": [
+        {"bank_token": f.bank_token, "member_ids": f.member_ids, "households": f.households, "reasons": f.reasons}
+        for f in flags]})
+
+
+@app.command("rotate-key")
+def rotate_key(
+    batch_size: int = typer.Option(500, "--batch-size", min=1, help="Rows re-encrypted per transaction."),
+    max_batches: Optional[int] = typer.Option(None, "--max-batches", min=1,
+                                              help="Stop after this many batches (resume later)."),
+    database_url: Optional[str] = typer.Option(None, "--database-url", envvar="PEHCHAAN_DATABASE_URL",
+                                               help="Vault database (default PEHCHAAN_DATABASE_URL)."),
+    actor: str = typer.Option("rotate-key", "--actor", help="Name written to the audit table."),
+) -> None:
+    """Re-encrypt the Aadhaar vault under the current PEHCHAAN_VAULT_KEY, in batches, without downtime.
+
+    Keep the previous key in PEHCHAAN_VAULT_OLD_KEYS ("id:secret") until `remaining` is 0."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ekyc.vault import Actor, Vault
+
+    try:
+        vault = Vault(database_url)
+        vault.create_schema()
+        report = vault.rotate(Actor(actor), batch_size=batch_size, max_batches=max_batches)
+    except EkycError as err:
+        _fail(err)
+    except SQLAlchemyError as e:
+        _fail(EkycError(ExitCode.INTERNAL, f"database error ({type(e).__name__}); check PEHCHAAN_DATABASE_URL"))
+    _emit({"ok": report.remaining == 0, "key_id": report.key_id, "rotated": report.rotated,
+           "batches": report.batches, "remaining": report.remaining,
+           "rows_by_key_before": report.by_key_before, "rows_by_key_after": report.by_key_after})
