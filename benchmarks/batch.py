@@ -1,0 +1,143 @@
+"""Batch benchmark: Pehchaan vs a naive Splink set-up on the same synthetic rows.
+
+    python -m benchmarks.batch --rows 100000
+
+Prints rows, pairs compared, seconds per stage, rows/s, peak memory, and
+precision / recall / F1 against the generator's truth, for Pehchaan and for a
+naive Splink configuration (lower-cased raw names with Splink's default
+NameComparison, exact village / mobile / Aadhaar last-4 / account) run in the
+same process, then the ratios. Machines here are noisy: read the ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_pehchaan(members_csv: Path, out: Path, truth: pd.DataFrame, train: bool) -> dict:
+    from dedup.evaluate import cluster_accuracy, pair_precision
+    from dedup.pipeline import RunOptions, run_members
+
+    t0 = time.perf_counter()
+    res = run_members(members_csv, out, RunOptions(train=train, tty=False))
+    wall = time.perf_counter() - t0
+    clusters = pd.read_csv(out / "clusters.csv", dtype=str)
+    pairs = pd.read_csv(out / "pairs.csv", dtype=str)
+    acc = cluster_accuracy(clusters, truth)
+    conf_prec, n_conf = pair_precision(pairs, truth, "confirmed")
+    return {"wall_s": round(wall, 2), "stages_s": res.summary["seconds"],
+            "pairs_compared": res.summary["pairs_compared"], **acc.as_dict(),
+            "confirmed_precision": round(conf_prec, 4), "confirmed_pairs": n_conf}
+
+
+def run_naive(members_csv: Path, truth: pd.DataFrame, threshold: float = 0.9) -> dict:
+    """What a first attempt with Splink's defaults looks like on the same imported rows."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from dedup.clusters import clusters_from_pairs
+    from dedup.evaluate import cluster_accuracy
+    from dedup.importer import import_members
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        clean = import_members(members_csv, Path(tmp)).load()
+    t_import = time.perf_counter() - t0
+    df = pd.DataFrame({
+        "member_id": clean["member_id"].astype(str),
+        "name": clean["member_name"].str.lower(),
+        "relation_name": clean["relation_name"].str.lower(),
+        "village": clean["village"], "block": clean["block"],
+        "yob": pd.to_numeric(clean["yob"], errors="coerce"),
+        "mobile": clean["mobile"], "aadhaar_last4": clean["aadhaar_last4"],
+        "bank_token": clean["bank_token"],
+    })
+    settings = SettingsCreator(
+        link_type="dedupe_only", unique_id_column_name="member_id",
+        comparisons=[cl.NameComparison("name"), cl.NameComparison("relation_name"),
+                     cl.ExactMatch("village"), cl.ExactMatch("mobile"), cl.ExactMatch("aadhaar_last4"),
+                     cl.ExactMatch("bank_token"), cl.ExactMatch("yob")],
+        blocking_rules_to_generate_predictions=[block_on("block", "name"), block_on("village", "yob"),
+                                                block_on("aadhaar_last4", "block")],
+    )
+    t1 = time.perf_counter()
+    db = DuckDBAPI()
+    linker = Linker(db.register(df), settings, log_level=logging.WARNING)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    for rule in (block_on("block", "name"), block_on("village", "yob")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    t_train = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    pred = linker.inference.predict()
+    n_pairs = int(db.sql_to_splink_dataframe_checking_cache(
+        f"select count(*) as n from {pred.physical_name}", "__n").as_pandas_dataframe()["n"].iloc[0])
+    kept = db.sql_to_splink_dataframe_checking_cache(
+        f"select unique_id_l as member_id_l, unique_id_r as member_id_r from {pred.physical_name} "
+        f"where match_probability >= {threshold}", "__kept").as_pandas_dataframe()
+    t_score = time.perf_counter() - t2
+    kept["duplicate_class"] = "potential"
+    clusters = clusters_from_pairs(df["member_id"], kept)
+    acc = cluster_accuracy(clusters, truth)
+    wall = time.perf_counter() - t0
+    return {"wall_s": round(wall, 2),
+            "stages_s": {"import": round(t_import, 2), "train": round(t_train, 2), "score": round(t_score, 2)},
+            "pairs_compared": n_pairs, **acc.as_dict()}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--train", action="store_true", help="retrain Pehchaan's model on the data (naive always trains)")
+    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+
+    from dedup.synthetic import generate, write_export
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        t0 = time.perf_counter()
+        export = generate(args.rows, seed=args.seed)
+        files = write_export(export, tmp / "export")
+        gen_s = time.perf_counter() - t0
+        truth = export.truth
+        ours = run_pehchaan(files["members"], tmp / "out", truth, args.train)
+        ours["peak_mb"] = round(_peak_mb())
+        naive = None if args.skip_naive else run_naive(files["members"], truth)
+        if naive:
+            naive["peak_mb"] = round(_peak_mb())
+    result = {"rows": args.rows, "generate_s": round(gen_s, 2), "pehchaan": ours, "naive_splink": naive}
+    print(f"rows: {args.rows:,}  (generated in {gen_s:.1f}s)")
+    for name, r in (("pehchaan", ours), ("naive splink", naive)):
+        if not r:
+            continue
+        print(f"\n== {name}")
+        print(f"  wall {r['wall_s']:.1f}s  rows/s {args.rows / r['wall_s']:,.0f}  pairs compared {r['pairs_compared']:,}"
+              f"  peak RSS so far {r['peak_mb']:,} MB")
+        print("  stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in r["stages_s"].items()))
+        print(f"  precision {r['precision']:.4f}  recall {r['recall']:.4f}  F1 {r['f1']:.4f}"
+              + (f"  confirmed precision {r['confirmed_precision']:.4f} ({r['confirmed_pairs']:,} pairs)"
+                 if "confirmed_precision" in r else ""))
+    if naive:
+        print(f"\nratios (naive / pehchaan): wall {naive['wall_s'] / ours['wall_s']:.2f}x, "
+              f"pairs compared {naive['pairs_compared'] / max(ours['pairs_compared'], 1):.2f}x; "
+              f"F1 {ours['f1']:.4f} vs {naive['f1']:.4f}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The same model on Apache Spark (local[*]) gives the same pairs and clusters as DuckDB."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from dedup.pipeline import RunOptions, run_members
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def java():
+    if not shutil.which("java"):
+        pytest.fail("Java is required for the Spark engine (Java 17 is on the CI machine)")
+
+
+def test_spark_and_duckdb_give_the_same_clusters(small_export, tmp_path, java):
+    _, files = small_export
+    duck = run_members(files["members"], tmp_path / "duck", RunOptions(engine="duckdb", tty=False))
+    spark = run_members(files["members"], tmp_path / "spark", RunOptions(engine="spark", tty=False))
+    assert spark.summary["pairs_compared"] == duck.summary["pairs_compared"] > 1000
+    assert spark.summary["pairs"] == duck.summary["pairs"]
+    cd = pd.read_csv(duck.files["clusters"], dtype=str).sort_values("member_id").reset_index(drop=True)
+    cs = pd.read_csv(spark.files["clusters"], dtype=str).sort_values("member_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(cd, cs)
+    assert (cd.cluster_class != "unique").sum() > 50      # real duplicates were found
+    pd_ = pd.read_csv(duck.files["pairs"]).sort_values(["member_id_l", "member_id_r"]).reset_index(drop=True)
+    ps = pd.read_csv(spark.files["pairs"]).sort_values(["member_id_l", "member_id_r"]).reset_index(drop=True)
+    assert (pd_[["member_id_l", "member_id_r", "duplicate_class"]]
+            .equals(ps[["member_id_l", "member_id_r", "duplicate_class"]]))
+    assert (pd_.match_weight - ps.match_weight).abs().max() < 1e-6
