@@ -48,45 +48,53 @@ class _Score:
 
 # ---------------------------------------------------------------- name
 
-_RELATION_PREFIX = re.compile(r"^\s*(?:[SDWCH]\s*/?\s*O|SON OF|DAUGHTER OF|WIFE OF|CARE OF)\s*[:.\-]?\s*",
-                              re.IGNORECASE)
-
-
 def _flat(text: str | None) -> str:
     return " ".join((text or "").lower().split())
+
+
+def _spelled(p) -> str:
+    """The name as written (Latin reading): given, title, surname; no honorific or relation."""
+    return " ".join(x for x in (p.given, p.title, p.surname) if x)
 
 
 def score_name(document_name: str, profile_name: str) -> _Score:
     names = _names()
     a, b = names.parse_name(document_name), names.parse_name(profile_name)
-    la, lb = _flat(a.latin), _flat(b.latin)
-    if la and la == lb:
-        return _Score(100, True, en="name matches exactly", hi="नाम पूरी तरह मेल खाता है")
+    sa, sb = _spelled(a), _spelled(b)
+    shown = f"('{sa or a.latin}' / '{sb or b.latin}')"
+    if sa and sa == sb:
+        if set(a.scripts) == set(b.scripts):
+            return _Score(100, True, en="name matches exactly", hi="नाम पूरी तरह मेल खाता है")
+        return _Score(98, en=f"same name written in another script {shown}", hi="वही नाम, दूसरी लिपि में लिखा")
     if a.key and a.key == b.key:
-        return _Score(95, en=f"same name in another spelling or script ('{a.latin}' / '{b.latin}')",
+        if (a.title or None) != (b.title or None) and a.title and b.title:
+            return _Score(85, en=f"same name, different title {shown}", hi="नाम वही है, उपाधि (देवी/कुमारी) अलग है")
+        return _Score(95, en=f"same name in another spelling or script {shown}",
                       hi="नाम वही है, वर्तनी या लिपि अलग है")
-    score = max(fuzz.token_sort_ratio(la, lb), 0.95 * fuzz.ratio(a.key or "", b.key or ""))
+    score = max(fuzz.token_sort_ratio(sa, sb), 0.95 * fuzz.ratio(a.key or "", b.key or ""))
     if a.given_key and a.given_key == b.given_key and a.surname_key != b.surname_key:
         return _Score(max(int(round(score)), 80),
-                      en=f"same given name, different surname ('{a.latin}' / '{b.latin}'): maiden and "
-                         "married names?", hi="पहला नाम वही है, उपनाम अलग है (विवाह से पहले/बाद का नाम?)")
+                      en=f"same given name, different surname {shown}: maiden and married names?",
+                      hi="पहला नाम वही है, उपनाम अलग है (विवाह से पहले/बाद का नाम?)")
     s = int(round(score))
     if s >= 80:
-        return _Score(s, en=f"names are close ('{a.latin}' / '{b.latin}')", hi="नाम काफ़ी मिलते-जुलते हैं")
+        return _Score(s, en=f"names are close {shown}", hi="नाम काफ़ी मिलते-जुलते हैं")
     if s >= NAME_FLOOR:
-        return _Score(s, en=f"names are only partly alike ('{a.latin}' / '{b.latin}')",
-                      hi="नाम आंशिक रूप से मिलते हैं")
-    return _Score(s, en=f"names differ ('{a.latin}' / '{b.latin}')", hi="नाम मेल नहीं खाते")
+        return _Score(s, en=f"names are only partly alike {shown}", hi="नाम आंशिक रूप से मिलते हैं")
+    return _Score(s, en=f"names differ {shown}", hi="नाम मेल नहीं खाते")
 
 
 def score_relation(careof: str, relation_name: str) -> _Score:
     names = _names()
-    rest = _RELATION_PREFIX.sub("", careof or "")
-    a, b = names.parse_name(rest), names.parse_name(relation_name)
+    c = names.parse_name(careof)
+    # "W/O Ramesh Kumar" parses as a relation; a bare "Ramesh Kumar" as a name.
+    a = names.parse_name(c.relation_name) if c.relation_name else c
+    b0 = names.parse_name(relation_name)
+    b = names.parse_name(b0.relation_name) if (b0.relation_name and not b0.key) else b0
     if a.key and a.key == b.key:
-        return _Score(100, _flat(a.latin) == _flat(b.latin), en="father/husband name matches the care-of",
+        return _Score(100, _spelled(a) == _spelled(b), en="father/husband name matches the care-of",
                       hi="पिता/पति का नाम मेल खाता है")
-    s = int(round(max(fuzz.token_sort_ratio(_flat(a.latin), _flat(b.latin)),
+    s = int(round(max(fuzz.token_sort_ratio(_spelled(a), _spelled(b)),
                       0.95 * fuzz.ratio(a.key or "", b.key or ""))))
     if s >= 80:
         return _Score(s, en="father/husband name is close to the care-of", hi="पिता/पति का नाम मिलता-जुलता है")
@@ -254,10 +262,10 @@ def match_identity(identity: Identity, profile: Profile | dict, *, min_match: in
     value = int(round(sum(w * s.score for w, s in weighted) / total)) if total else 0
     conflict = any(s.conflict for s in scored.values())
     name = scored.get("name")
-    if not weighted:
-        decision, passed = "insufficient", False
-    elif conflict:
+    if conflict:
         decision, passed = "mismatch", False
+    elif not weighted and "aadhaar_last4" not in scored:
+        decision, passed = "insufficient", False
     elif all(s.exact for s in scored.values() if s.score is not None):
         decision, passed, value = "exact", True, 100
     else:

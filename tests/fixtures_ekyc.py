@@ -313,3 +313,31 @@ def qr_digits(raw: bytes, *, compress: str = "gzip") -> str:
 
 def secure_qr_digits(s: Signer | None = None, *, compress: str = "gzip", **kw) -> str:
     return qr_digits(sign_qr(secure_qr_payload(**kw), s or signer()), compress=compress)
+
+
+# ---------------------------------------------------------------- environment
+
+TEST_TOKEN_KEY = "5e" * 32
+TEST_VAULT_KEY = "7a" * 32
+
+
+def configure_env(monkeypatch, tmp_path, **extra: str) -> None:
+    """Keys and paths for one test; nothing lands in the working tree. get_settings is cached."""
+    from dedup.settings import get_settings
+
+    for name in list(os.environ):
+        if name.startswith("PEHCHAAN_"):
+            monkeypatch.delenv(name, raising=False)
+    env = {"PEHCHAAN_TOKEN_KEY": TEST_TOKEN_KEY, "PEHCHAAN_TOKEN_KEY_ID": "t1",
+           "PEHCHAAN_VAULT_KEY": TEST_VAULT_KEY, "PEHCHAAN_VAULT_KEY_ID": "v1",
+           "PEHCHAAN_KEY_FILE": str(tmp_path / "keys.json"),
+           "PEHCHAAN_DATABASE_URL": f"sqlite:///{tmp_path / 'pehchaan.db'}", **extra}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    get_settings.cache_clear()
+
+
+def trusted(*signers: Signer, names: list[str] | None = None):
+    from ekyc.certs import TrustedCert
+
+    return [TrustedCert(names[i] if names else f"cert{i}.pem", s.cert) for i, s in enumerate(signers)]
