@@ -80,11 +80,11 @@ def run_naive(members_csv: Path, truth: pd.DataFrame, threshold: float = 0.9) ->
     t_train = time.perf_counter() - t1
     t2 = time.perf_counter()
     pred = linker.inference.predict()
-    n_pairs = int(db.sql_to_splink_dataframe_checking_cache(
-        f"select count(*) as n from {pred.physical_name}", "__n").as_pandas_dataframe()["n"].iloc[0])
-    kept = db.sql_to_splink_dataframe_checking_cache(
-        f"select unique_id_l as member_id_l, unique_id_r as member_id_r from {pred.physical_name} "
-        f"where match_probability >= {threshold}", "__kept").as_pandas_dataframe()
+    n_pairs = int(db.query_sql(f"select count(*) as n from {pred.physical_name}",
+                               output_type="pandas")["n"].iloc[0])
+    kept = db.query_sql(
+        f"select member_id_l, member_id_r from {pred.physical_name} "
+        f"where match_probability >= {threshold}", output_type="pandas")
     t_score = time.perf_counter() - t2
     kept["duplicate_class"] = "potential"
     clusters = clusters_from_pairs(df["member_id"], kept)

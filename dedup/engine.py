@@ -16,6 +16,7 @@ import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 
 from models.member_model import (
+    BLOCKING_RULES,
     COMPARISONS,
     TRAINING_BLOCKING_RULES,
     UNIQUE_ID,
@@ -43,7 +44,8 @@ def make_db_api(engine: str, *, spark_master: str | None = None):
 
         # Splink's bundled similarity jar targets Scala 2.12; our model uses only
         # built-in SQL (levenshtein, abs, =), so no UDFs are needed.
-        return SparkAPI(spark_session=get_spark(spark_master), register_udfs_automatically=False)
+        return SparkAPI(spark_session=get_spark(spark_master), register_udfs_automatically=False,
+                        break_lineage_method="persist")
     raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")
 
 
@@ -151,25 +153,34 @@ def _write_model_card(model_path: Path, r: TrainingReport) -> None:
 """)
 
 
+def load_model_for_engine(model_path: Path) -> dict:
+    """The trained model with blocking rules re-made from the definition.
+
+    A saved model carries its blocking rules as SQL of the dialect it was trained
+    in (DuckDB quotes identifiers with "), which Spark reads as string literals;
+    block_on() objects are rendered for whichever engine runs them.
+    """
+    model = json.loads(Path(model_path).read_text())
+    model["blocking_rules_to_generate_predictions"] = [block_on(*c) for c in BLOCKING_RULES]
+    return model
+
+
 def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
             floor_match_weight: float = FLOOR_MATCH_WEIGHT,
             spark_master: str | None = None) -> tuple[pd.DataFrame, int]:
     """Score all blocked pairs; return (pairs above the floor or same Aadhaar, pairs compared)."""
     db_api = make_db_api(engine, spark_master=spark_master)
     sdf = db_api.register(_prepare_for_splink(features))
-    linker = Linker(sdf, str(model_path), log_level=logging.WARNING)
+    linker = Linker(sdf, load_model_for_engine(model_path), log_level=logging.WARNING)
     scored = linker.inference.predict()
-    keep_cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability",
+    keep_cols = [f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_weight", "match_probability",
                  *_gamma_columns(), "district_l", "block_l", "district_r", "block_r"]
     aadhaar_same = "gamma_aadhaar = 1"
     sql = (f"SELECT {', '.join(keep_cols)} FROM {scored.physical_name} "
            f"WHERE match_weight >= {floor_match_weight} OR {aadhaar_same}")
-    counted = db_api.sql_to_splink_dataframe_checking_cache(
-        f"SELECT count(*) AS n FROM {scored.physical_name}", "__pehchaan_count")
-    n_compared = int(counted.as_pandas_dataframe()["n"].iloc[0])
-    kept = db_api.sql_to_splink_dataframe_checking_cache(sql, "__pehchaan_kept")
-    pairs = kept.as_pandas_dataframe()
-    pairs = pairs.rename(columns={"unique_id_l": f"{UNIQUE_ID}_l", "unique_id_r": f"{UNIQUE_ID}_r"})
+    n_compared = int(db_api.query_sql(f"SELECT count(*) AS n FROM {scored.physical_name}",
+                                      output_type="pandas")["n"].iloc[0])
+    pairs = db_api.query_sql(sql, output_type="pandas")
     # Canonical order so DuckDB and Spark outputs compare row for row.
     swap = pairs[f"{UNIQUE_ID}_l"].astype(str) > pairs[f"{UNIQUE_ID}_r"].astype(str)
     if swap.any():

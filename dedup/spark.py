@@ -20,6 +20,7 @@ def get_spark(master: str | None = None):
         .config("spark.sql.shuffle.partitions", os.environ.get("PEHCHAAN_SPARK_PARTITIONS", "8"))
         .config("spark.default.parallelism", "8")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", os.environ.get("PEHCHAAN_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")

@@ -60,7 +60,7 @@ class IsNull(Cond):
     col: str
 
     def sql(self) -> str:
-        return f'("{self.col}_l" IS NULL OR "{self.col}_r" IS NULL)'
+        return f'({self.col}_l IS NULL OR {self.col}_r IS NULL)'
 
     def py(self, l, r):
         return _v(l, self.col) is None or _v(r, self.col) is None
@@ -74,7 +74,7 @@ class BothPresent(Cond):
     col: str
 
     def sql(self) -> str:
-        return f'("{self.col}_l" IS NOT NULL AND "{self.col}_r" IS NOT NULL)'
+        return f'({self.col}_l IS NOT NULL AND {self.col}_r IS NOT NULL)'
 
     def py(self, l, r):
         return _v(l, self.col) is not None and _v(r, self.col) is not None
@@ -88,7 +88,7 @@ class Exact(Cond):
     col: str
 
     def sql(self) -> str:
-        return f'("{self.col}_l" = "{self.col}_r")'
+        return f'({self.col}_l = {self.col}_r)'
 
     def py(self, l, r):
         a, b = _v(l, self.col), _v(r, self.col)
@@ -105,7 +105,7 @@ class Different(Cond):
     col: str
 
     def sql(self) -> str:
-        return f'("{self.col}_l" <> "{self.col}_r")'
+        return f'({self.col}_l <> {self.col}_r)'
 
     def py(self, l, r):
         a, b = _v(l, self.col), _v(r, self.col)
@@ -125,7 +125,7 @@ class LevenshteinAtMost(Cond):
     distance: int
 
     def sql(self) -> str:
-        return f'(levenshtein("{self.col}_l", "{self.col}_r") <= {self.distance})'
+        return f'(levenshtein({self.col}_l, {self.col}_r) <= {self.distance})'
 
     def py(self, l, r):
         a, b = _v(l, self.col), _v(r, self.col)
@@ -143,7 +143,7 @@ class AbsDiffAtMost(Cond):
     diff: int
 
     def sql(self) -> str:
-        return f'(abs("{self.col}_l" - "{self.col}_r") <= {self.diff})'
+        return f'(abs({self.col}_l - {self.col}_r) <= {self.diff})'
 
     def py(self, l, r):
         a, b = _v(l, self.col), _v(r, self.col)
@@ -165,8 +165,8 @@ class ValuesAre(Cond):
 
     def sql(self) -> str:
         c = self.col
-        return (f"((\"{c}_l\" = '{self.a}' AND \"{c}_r\" = '{self.b}') OR "
-                f"(\"{c}_l\" = '{self.b}' AND \"{c}_r\" = '{self.a}'))")
+        return (f"(({c}_l = '{self.a}' AND {c}_r = '{self.b}') OR "
+                f"({c}_l = '{self.b}' AND {c}_r = '{self.a}'))")
 
     def py(self, l, r):
         x, y = _v(l, self.col), _v(r, self.col)
