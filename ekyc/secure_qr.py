@@ -305,8 +305,12 @@ def verify_secure_qr(data: str | None = None, *, image: str | Path | None = None
             signature.valid = False
         return failed("secure_qr", err, signature=signature)
     last_digit = identity.aadhaar_last4[-1]
-    m = check_mobile(mobile, payload.mobile_hash.hex() if payload.mobile_hash else None, last_digit, "") \
-        if mobile else None
-    e = check_email(email, payload.email_hash.hex() if payload.email_hash else None, last_digit, "") \
-        if email else None
+    # UIDAI's QR manual contradicts its own table on whether indicator 1 means email or mobile;
+    # with a single hash, a claim is checked against it either way (a mobile number can never
+    # hash like an email address, so nothing is loosened).
+    single = payload.email_hash or payload.mobile_hash if payload.indicator in (1, 2) else None
+    m_hash = payload.mobile_hash or single
+    e_hash = payload.email_hash or single
+    m = check_mobile(mobile, m_hash.hex() if m_hash else None, last_digit, "") if mobile else None
+    e = check_email(email, e_hash.hex() if e_hash else None, last_digit, "") if email else None
     return conclude("secure_qr", identity, signature, mobile=m, email=e, profile=prof, min_match=min_match)

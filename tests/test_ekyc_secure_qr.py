@@ -118,8 +118,8 @@ def test_mobile_and_email_mismatch(uidai):
     digits = F.secure_qr_digits()
     assert verify_secure_qr(digits, certs=uidai, mobile="9800000009").exit_code == ExitCode.MOBILE_MISMATCH
     assert verify_secure_qr(digits, certs=uidai, email="x@y.in").exit_code == ExitCode.EMAIL_MISMATCH
-    no_mobile = F.secure_qr_digits(mobile=None)
-    r = verify_secure_qr(no_mobile, certs=uidai, mobile="9800000002")
+    no_hashes = F.secure_qr_digits(mobile=None, email=None)
+    r = verify_secure_qr(no_hashes, certs=uidai, mobile="9800000002")
     assert r.exit_code == 15 and "no mobile" in r.mobile.reason.en
 
 
@@ -231,3 +231,13 @@ def test_image_without_qr_and_non_image(uidai, tmp_path):
     junk.write_bytes(b"not an image at all")
     assert verify_secure_qr(image=junk, certs=uidai).exit_code == ExitCode.MALFORMED
     assert verify_secure_qr(image=tmp_path / "missing.png", certs=uidai).exit_code == ExitCode.MALFORMED
+
+
+def test_single_hash_checked_whatever_the_indicator_says(uidai):
+    # UIDAI's manual says "1 = mobile" in one place and "1 = email" in its table.
+    signed = F.secure_qr_payload(mobile="9800000002", email=None)           # indicator 2, mobile hash
+    relabelled = signed.replace(b"V2\xff2\xff", b"V2\xff1\xff", 1)        # now claims "email only"
+    r = verify_secure_qr(F.qr_digits(F.sign_qr(relabelled, F.signer())), certs=uidai, mobile="9800000002")
+    assert r.ok and r.mobile.verified
+    r = verify_secure_qr(F.qr_digits(F.sign_qr(relabelled, F.signer())), certs=uidai, mobile="9800000001")
+    assert r.exit_code == ExitCode.MOBILE_MISMATCH
