@@ -111,10 +111,11 @@ def _tables() -> dict:
     titles = by_key("titles")
     return {
         "titles": titles,
-        # longest first so "kumari" is tried before "bai" etc. when splitting run-together words
+        # longest first so "kumari" is tried before "bai" etc. when splitting run-together words;
+        # never "-amma" (Lakshmamma, Kunjamma are one name) nor "-kumar" (Rajkumar)
         "title_suffixes": sorted(
             {str(v) for c, vs in (d.get("titles") or {}).items() for v in [c, *(vs or [])]
-             if str(c) != "kumar" and len(str(v)) >= 3},
+             if str(c) not in ("kumar", "amma") and len(str(v)) >= 3},
             key=len, reverse=True),
         "honorifics": by_key("honorifics"),
         "relations": by_key("relations"),

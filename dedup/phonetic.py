@@ -10,11 +10,12 @@ the Latin spellings clerks type. So the rules below encode the variation listed 
 issue, each one a line, in order:
 
   x -> ks (Laxmi = Lakshmi), q -> k, ph -> f (Phoolmati = Fulmati), zh -> l (Tamil ழ),
-  z -> j, ou/ow/au -> au (Kaushalya = Kousalya), w -> v, ch/chh -> c (Chhaya = Chaya),
-  other c -> k, sh -> s (Shanti = Santi), jn -> gy (Jnan = Gyan), aspirates dropped
+  z -> j, ou/ow/au -> o (Kaushalya = Kousalya, Draupadi = Dropadi), w -> v, ch/chh -> c (Chhaya = Chaya),
+  other c -> k, sh -> s (Shanti = Santi), initial jn/gn -> gy (Jnan = Gyan), aspirates dropped
   (Radha = Rada, Rekha = Reka), v -> b (Vimla = Bimla, Devi = Debi), initial y -> j
-  (Yashoda = Jasoda), jy -> j (Jyoti = Joti), other y -> i (Kumary = Kumari),
-  long vowels ee/oo/aa -> i/u/a, consonant + ru -> ri (Krushna, Trupti, Amrut),
+  (Yashoda = Jasoda), jy -> j (Jyoti = Joti), y -> i except between vowels
+  (Kumary = Kumari, Priyanka = Prianka; Gayatri keeps its y until the schwa step),
+  final -er -> -ar (Jaswinder = ਜਸਵਿੰਦਰ), long vowels ee/oo/aa -> i/u/a, consonant + ru -> ri (Krushna, Trupti, Amrut),
   doubled letters single, n before a labial -> m, and a short "a" between two
   consonants after the first syllable dropped (the schwa that Hindi drops and Latin
   spellings keep or drop at will: Kamala = Kamla, Saraswati = Sarswati, Mamata = Mamta).
@@ -39,26 +40,29 @@ _VOWELS = "aeiou"
 # (pattern, replacement) applied in order; see the module docstring for why each exists.
 _RULES: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in (
     (r"x", "ks"),
+    (r"er$", "ar"),            # Punjabi -inder / -indar, Sunder / Sundar
     (r"q", "k"),
     (r"ph", "f"),
     (r"zh", "l"),
     (r"z", "j"),
-    (r"(?:ou|au)", "au"),
-    (r"ow(?![aeiou])", "au"),
+    (r"(?:ou|au)", "o"),
+    (r"ow(?![aeiou])", "o"),
     (r"w", "v"),
     (r"t?chh?", "C"),          # ch, chh, tch (Tamil Latchumi) are one sound
     (r"ck", "k"),
     (r"c", "k"),
     (r"C", "c"),
     (r"sh", "s"),
-    (r"jn", "gy"),
-    (r"^gn", "gy"),
+    (r"^[jg]n", "gy"),
     (r"([bcdfgjklmnpqrstvxz])h", r"\1"),   # aspirates and other h after a consonant
     (r"([aeiou])h$", r"\1"),               # Shah, Fatimah: final h after a vowel
     (r"v", "b"),
     (r"^y", "j"),
     (r"jy", "j"),
-    (r"y", "i"),
+    (r"iy(?=[aeiou])", "i"),                # Priyanka = Prianka
+    (r"(?<=[bcdfgjklmnprstv])y", "i"),      # Aishwarya = Aishwaria, Surya = Suria
+    (r"y(?![aeiou])", "i"),                 # Sanjay = Sanjai, Kumary = Kumari
+    # y between vowels stays a consonant until after the schwa step (Gayatri = Gaytri)
     (r"e(?:e|i)", "i"),
     (r"ii+", "i"),
     (r"oo|uu", "u"),
@@ -85,7 +89,7 @@ def raw_key(word: str) -> str:
     w = _NON_LETTERS.sub("", word.lower())
     for pat, rep in _RULES:
         w = pat.sub(rep, w)
-    w = _drop_medial_a(w)
+    w = _drop_medial_a(w).replace("y", "i")
     return _DOUBLES.sub(r"\1", w)
 
 

@@ -58,7 +58,7 @@ CONS, VOWEL, SIGN, VIRAMA, NUKTA, NASAL, VISARGA, CHILLU, ADDAK, SKIP, AYTHAM = 
 
 _IAST_CONSONANTS = {
     "k": "k", "kh": "kh", "g": "g", "gh": "gh", "ṅ": "n", "c": "ch", "ch": "chh", "j": "j",
-    "jh": "jh", "ñ": "n", "ṭ": "t", "ṭh": "th", "ḍ": "d", "ḍh": "dh", "ṇ": "n", "t": "t",
+    "jh": "jh", "ñ": "NY", "ṭ": "t", "ṭh": "th", "ḍ": "d", "ḍh": "dh", "ṇ": "n", "t": "t",
     "th": "th", "d": "d", "dh": "dh", "n": "n", "ṉ": "n", "p": "p", "ph": "ph", "b": "b",
     "bh": "bh", "m": "m", "y": "y", "r": "r", "ṟ": "r", "l": "l", "ḻ": "l", "l̤": "zh",
     "v": "v", "ś": "sh", "ṣ": "sh", "s": "s", "h": "h", "q": "q", "k͟h": "kh", "ġ": "gh",
@@ -70,7 +70,9 @@ _IAST_VOWELS = {
 }
 # Consonant + nukta, by the consonant's ASCII value (NFC splits क़ into क + ़).
 _NUKTA = {"k": "q", "kh": "kh", "g": "gh", "j": "z", "d": "r", "dh": "rh", "ph": "f",
-          "Y": "y", "y": "y", "r": "r", "l": "l", "s": "sh", "n": "n", "B": "b"}
+          "y": "y", "r": "r", "l": "l", "s": "sh", "n": "n"}
+# Bengali য় is য + nukta: "y" whatever _units decided for the bare য
+_NUKTA_AFTER_Y = "y"
 
 # Patches for what sanscript leaves unconverted or reads wrongly for names:
 # script -> {offset in block: (kind, value)}
@@ -159,7 +161,7 @@ for _name, (_start, _) in BLOCKS.items():
 
 _INDIC_RUN = re.compile(r"[\u0900-\u0D7F\u200c\u200d]+")
 _LABIALS = ("p", "b", "m", "f")
-_NASAL_VALUES = frozenset({"n", "m"})
+_NASAL_VALUES = frozenset({"n", "m", "NY"})
 _NON_STOPS = frozenset({"y", "r", "l", "v", "w", "sh", "s", "h", "R", "Y", "B", "zh"})
 
 
@@ -199,12 +201,23 @@ def _units(word: str, table: dict[str, tuple[int, str]]) -> list[list]:
     units: list[list] = []
     pending = False   # last consonant still carries its inherent vowel
     gem = False       # Gurmukhi addak: double the next consonant
+    prev_char_val = ""
     for ch in word:
         entry = table.get(ch)
         if entry is None:
             continue
         kind, val = entry
+        if kind != NUKTA:
+            prev_char_val = val
         if kind == CONS:
+            if val in ("Y", "B"):
+                # decided here, before schwa deletion can make a vowel-separated letter
+                # look like a cluster (দেবযানী = Debjani, not Debyani)
+                cluster = not pending and bool(units) and units[-1][0] == "C"
+                if val == "Y":
+                    val = "y" if cluster else "j"
+                else:
+                    val = "w" if cluster and units[-1][1] not in ("m", "b") else "b"
             if pending:
                 units.append(["A", "a"])
             if gem:
@@ -219,7 +232,10 @@ def _units(word: str, table: dict[str, tuple[int, str]]) -> list[list]:
             pending = False
         elif kind == NUKTA:
             if units and units[-1][0] == "C":
-                units[-1][1] = _NUKTA.get(units[-1][1], units[-1][1])
+                if units[-1][1] in ("j", "y") and prev_char_val == "Y":
+                    units[-1][1] = _NUKTA_AFTER_Y
+                else:
+                    units[-1][1] = _NUKTA.get(units[-1][1], units[-1][1])
         elif kind == VOWEL:
             if pending:
                 units.append(["A", "a"])
@@ -254,7 +270,9 @@ def _delete_schwas(units: list[list]) -> list[list]:
     Final: after a single consonant, or after nasal + stop (आनंद/आनन्द -> anand), when an
     earlier vowel exists (so a one-syllable word keeps it). Kept after other clusters
     (नरेन्द्र -> narendra, कृष्ण -> krishna).
-    Medial, left to right: V C _ C V (कमला -> kamla, फूलमती -> phulmati).
+    Medial, left to right: V C _ C V (कमला -> kamla, फूलमती -> phulmati), and
+    V C _ C r V (हरप्रीत -> harpreet, रामप्रसाद -> ramprasad); but not before the name
+    endings -vati/-mati/-pati (कलावती -> kalavati, सुमति -> sumati).
     """
     n = len(units)
     if n >= 3 and units[-1][0] == "A" and units[-2][0] == "C":
@@ -266,9 +284,16 @@ def _delete_schwas(units: list[list]) -> list[list]:
             units = units[:-1]
     i = 2
     while i < len(units) - 2:
-        if (units[i][0] == "A" and units[i - 1][0] == "C" and _vowelish(units, i - 2)
-                and units[i + 1][0] == "C" and units[i + 2][0] in "VA"):
-            del units[i]
+        if units[i][0] == "A" and units[i - 1][0] == "C" and _vowelish(units, i - 2) \
+                and units[i + 1][0] == "C":
+            after = units[i + 2]
+            cv = after[0] in "VA"
+            crv = (after[0] == "C" and after[1] == "r" and i + 3 < len(units)
+                   and units[i + 3][0] in "VA")
+            suffix = (i + 2 == len(units) - 1 and units[i - 1][1] in ("v", "m", "p")
+                      and units[i + 1][1] == "t" and after == ["V", "i"])
+            if (cv or crv) and not suffix:
+                del units[i]
         i += 1
     return units
 
@@ -284,11 +309,18 @@ def _render(units: list[list], script: str) -> str:
             else:
                 out.append("m" if nxt is None and script in DRAVIDIAN else "n")
             continue
-        if val == "Y":       # Bengali য / Odia ଯ: j at the start of a word
-            val = "j" if i == 0 else "y"
-        elif val == "B":     # Bengali ব: w as second member of a cluster (Biswas), else b
+        if val == "NY":    # ñ: ज्ञ = gy (Gyan), ഞ്ഞ = nj (Kunjamma), ञ्च = nch, else ny
             prev = units[i - 1] if i else None
-            val = "w" if prev is not None and prev[0] == "C" and prev[1] not in ("m", "B") else "b"
+            nxt = units[i + 1] if i + 1 < n else None
+            if prev is not None and prev[0] == "C" and prev[1] == "j":
+                out[-1] = "g"
+                val = "y"
+            elif prev is not None and prev[0] == "C" and prev[1] == "NY":
+                val = "j"
+            elif nxt is not None and nxt[0] == "C":
+                val = "n"
+            else:
+                val = "ny"
         elif val == "R":     # Malayalam റ: ന്റ = nt, റ്റ = tt, else r
             prev = units[i - 1] if i else None
             nxt = units[i + 1] if i + 1 < n else None
@@ -323,8 +355,10 @@ def _tamil_options(units: list[list], i: int) -> tuple[str, ...]:
             return ("g", "k")
         return ("k", "g")
     if cid == "c":
-        if gem_first or prev_c == "tt":
-            return ("t",) if gem_first else ("ch",)
+        if prev_c == "tt":    # ட்ச stands for Sanskrit க்ஷ: லட்சுமி = Lakshmi (or Latchumi)
+            return ("sh", "ch")
+        if gem_first:
+            return ("t",)
         if gem_second:
             return ("ch",)
         if prev_c == "ny":
@@ -335,6 +369,8 @@ def _tamil_options(units: list[list], i: int) -> tuple[str, ...]:
             return ("s", "ch", "j")
         return ("ch", "s")
     if cid == "tt":
+        if nxt is not None and nxt[0] == "C" and nxt[1] == "c":
+            return ("k", "t")
         if gem_first or gem_second or (nxt is not None and nxt[0] == "C"):
             return ("t",)
         if prev_c == "nn":
@@ -378,6 +414,14 @@ def _read_tamil(word: str) -> str:
         elif kind == "N":
             nxt = fixed[i + 1] if i + 1 < len(fixed) else None
             slots.append(("m",) if nxt is None or nxt[1] in ("p", "m") else ("n",))
+        elif (kind == "V" and val == "e" and i >= 1 and fixed[i - 1][1] == "j"
+              and i + 1 < len(fixed) and fixed[i + 1][1] == "y"):
+            slots.append(("e", "a"))   # ஜெய: Tamil spells Jaya "Jeya"
+        elif (kind == "V" and val == "u" and i >= 2 and fixed[i - 1][1] == "c"
+              and fixed[i - 2][1] == "tt"):
+            slots.append(("", "u"))    # லட்சுமி: the u is Tamil's, Lakshmi has none
+        elif kind == "V" and val == "i" and i == 1 and len(fixed) > 2 and fixed[2][1] == "r":
+            slots.append(("i", ""))   # பிரியா: Tamil writes Priya with a vowel Latin drops
         else:
             slots.append((val,))
     default = "".join(s[0] for s in slots)
