@@ -36,12 +36,12 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from dedup.phonetic import _data, joined_key, raw_key, word_key
+from dedup.phonetic import _data, joined_key, phonetic_key, raw_key, word_key
 from dedup.scripts import detect_scripts, to_latin
 
+# phonetic_key, to_latin and detect_scripts live in their own modules (one idea each) and
+# are re-exported here: callers import the whole name interface from dedup.names.
 __all__ = ["ParsedName", "parse_name", "phonetic_key", "to_latin", "detect_scripts", "normalise_place"]
-
-from dedup.phonetic import phonetic_key  # noqa: E402  (re-exported: part of this module's interface)
 
 
 @dataclass(frozen=True)
@@ -167,9 +167,11 @@ def _strip_honorifics(tokens: list[str]) -> tuple[list[str], str | None]:
 def parse_name(text: str | None) -> ParsedName:
     """Parse one name field. Cached: names repeat a lot, so each unique string is read once.
 
-    Safe for None, "" and whitespace (returns an empty ParsedName with key "").
+    Safe for None, "" and whitespace (returns an empty ParsedName with key ""); a float
+    NaN (pandas' missing value) counts as None. The cache holds up to a million parsed
+    names (roughly 0.5-1 KB each), enough for every distinct spelling of a state's export.
     """
-    if text is None:
+    if text is None or (isinstance(text, float) and text != text):
         return EMPTY
     original = str(text)
     latin = to_latin(original)
@@ -255,7 +257,7 @@ def normalise_place(text: str | None) -> str | None:
     Words such as "gram", "village", "panchayat", "GP", ग्राम are dropped; the rest is
     keyed as one word, so "Ram Pur" = "Rampur" = "रामपुर". Digits stay ("Ward 5").
     """
-    if text is None:
+    if text is None or (isinstance(text, float) and text != text):
         return None
     latin = to_latin(str(text))
     place_words = _tables()["place_words"]
