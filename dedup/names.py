@@ -102,10 +102,9 @@ def _tables() -> dict:
         return out
 
     surnames: dict[str, str] = {}
-    alias_spelling = {raw_key(str(c)): str(c) for c in (d.get("aliases") or {})}
     for s in d.get("surnames") or []:  # first spelling listed is the standard form
         surnames.setdefault(word_key(str(s)), str(s))
-    for canonical in set(alias_spelling.values()):  # the alias table's spelling wins
+    for canonical in map(str, d.get("aliases") or {}):  # the alias table's spelling wins
         if word_key(canonical) in surnames:
             surnames[word_key(canonical)] = canonical
     titles = by_key("titles")
