@@ -28,8 +28,11 @@ def _none_if_empty(v):
     return s or None
 
 
-def _map_unique(series: pd.Series, fn) -> dict:
-    return {v: fn(v) for v in pd.unique(series.dropna())}
+def _map_unique(series: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct value; missing stays None (never NaN)."""
+    table = {v: fn(v) for v in pd.unique(series.dropna())}
+    return pd.Series([None if v is None or v != v else table[v] for v in series],
+                     index=series.index, dtype=object)
 
 
 def _place_path(*parts: str | None) -> str | None:
@@ -46,7 +49,7 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
         df[col] = clean[col].map(_none_if_empty) if col in clean else None
 
     names = clean["member_name"].map(_none_if_empty)
-    parsed = names.map(_map_unique(names, parse_name))
+    parsed = _map_unique(names, parse_name)
     df["given_std"] = parsed.map(lambda p: p.given if p is not None else None)
     df["given_key"] = parsed.map(lambda p: (p.given_key or None) if p is not None else None)
     df["surname_key"] = parsed.map(lambda p: p.surname_key if p is not None else None)
@@ -59,7 +62,7 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     parsed_rel_name = parsed.map(lambda p: p.relation_name if p is not None else None)
     rel_type = rel_type_col.where(rel_type_col.notna(), parsed_rel_type) if rel_type_col is not None else parsed_rel_type
     rel_name = rel_name_col.where(rel_name_col.notna(), parsed_rel_name) if rel_name_col is not None else parsed_rel_name
-    rel_parsed = rel_name.map(_map_unique(rel_name, parse_name))
+    rel_parsed = _map_unique(rel_name, parse_name)
     df["relation_type"] = rel_type
     df["relation_name"] = rel_name
     df["relation_key"] = rel_parsed.map(lambda p: (p.given_key or None) if p is not None else None)
@@ -68,7 +71,7 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     places = {}
     for col in ("district", "block", "panchayat", "village"):
         vals = df[col]
-        places[col] = vals.map(_map_unique(vals, normalise_place))
+        places[col] = _map_unique(vals, normalise_place)
     d, b, p, v = places["district"], places["block"], places["panchayat"], places["village"]
     df["district_key"] = d
     df["block_key"] = [_place_path(x, y) for x, y in zip(d, b)]
