@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import math
 import zipfile
 from dataclasses import dataclass, field
@@ -262,9 +263,12 @@ def _build_chunk(records: list[list[str]], rows: list[int], width: int,
             extra = pd.Series(extras, dtype=object)
     elif with_extra:
         extra = pd.Series([""] * len(records), dtype=object)
-    columns = list(zip(*records)) if records else [()] * width
-    frame = pd.DataFrame({i: np.array(c, dtype=object) for i, c in enumerate(columns)},
-                         index=range(len(records)))
+    if records:
+        cells = np.empty((len(records), width), dtype=object)
+        cells[:] = records if width else cells  # one C-level copy; rows all have `width` cells
+    else:
+        cells = np.empty((0, width), dtype=object)
+    frame = pd.DataFrame(cells, columns=range(width), copy=False)
     return Chunk(frame=frame, rows=np.asarray(rows, dtype=np.int64), field_counts=counts, extra=extra)
 
 
@@ -289,36 +293,36 @@ def _header_and_rest(records: Iterator[tuple[int, list[str]]], pick_header: Head
 
 def _chunked(table: Table, pending: list[tuple[int, list[str]]],
              records: Iterator[tuple[int, list[str]]], chunk_rows: int, trim_cells: bool) -> Iterator[Chunk]:
+    """Up to chunk_rows rows at a time; per-row work stays in C (islice, map) except for the
+    rare rows whose length differs from the header."""
     width = table.width
-    recs: list[list[str]] = []
-    rows: list[int] = []
+    it = itertools.chain(pending, records)
     found_data = False
-
-    def all_records():
-        yield from pending
-        yield from records
-
-    for rownum, rec in all_records():
-        if not any(rec):
-            table.blank_rows += 1
+    while True:
+        batch = list(itertools.islice(it, chunk_rows))
+        if not batch:
+            break
+        rownums = [r for r, _ in batch]
+        recs = [rec for _, rec in batch]
+        del batch
+        keep = np.fromiter(map(any, recs), dtype=bool, count=len(recs))
+        if not keep.all():
+            table.blank_rows += int((~keep).sum())
+            idx = np.flatnonzero(keep)
+            recs = [recs[i] for i in idx]
+            rownums = [rownums[i] for i in idx]
+        if not recs:
             continue
-        if len(rec) > width and not any(c.strip() for c in rec[width:]):
-            # rows padded with empty cells (sheet width, trailing commas): only a value matters
-            rec = rec[:width]
-        if trim_cells and len(rec) < width:  # spreadsheets drop trailing empty cells
-            rec = rec + [""] * (width - len(rec))
-        if not any(c.strip() for c in rec):
-            table.blank_rows += 1
-            continue
-        recs.append(rec)
-        rows.append(rownum)
-        if len(recs) >= chunk_rows:
-            found_data = True
-            yield _build_chunk(recs, rows, width, table.format == "csv")
-            recs, rows = [], []
-    if recs:
+        recs = list(recs)
+        counts = np.fromiter(map(len, recs), dtype=np.int64, count=len(recs))
+        for i in np.flatnonzero(counts != width):
+            rec = recs[i]
+            if len(rec) > width and not "".join(rec[width:]).strip():
+                recs[i] = rec[:width]  # padded with empty cells (sheet width, trailing commas)
+            elif trim_cells and len(rec) < width:
+                recs[i] = rec + [""] * (width - len(rec))  # spreadsheets drop trailing empty cells
         found_data = True
-        yield _build_chunk(recs, rows, width, table.format == "csv")
+        yield _build_chunk(recs, rownums, width, table.format == "csv")
     if not found_data:
         raise ExportFileError(f"{table.path.name} has a header row but no data rows.")
 
@@ -329,20 +333,20 @@ def _open_csv(path: Path, head: bytes, pick_header: HeaderPicker, chunk_rows: in
     delimiter = _pick_delimiter(sample)
 
     def records() -> Iterator[tuple[int, list[str]]]:
-        rownum = 0
+        reader = None
         try:
             with open(path, encoding=encoding, newline="", errors="strict") as f:
                 reader = csv.reader(f, delimiter=delimiter or ",", strict=False)
-                for rec in reader:
-                    rownum += 1
-                    yield rownum, rec
+                yield from zip(itertools.count(1), reader)  # record number = spreadsheet row
         except UnicodeDecodeError:
+            line = reader.line_num + 1 if reader else 1
             raise ExportFileError(
-                f"{path.name} is not valid {encoding} text near row {rownum + 1}: part of the file "
+                f"{path.name} is not valid {encoding} text near line {line}: part of the file "
                 "uses another encoding. Open it in Excel and use Save As > 'CSV UTF-8'.") from None
         except csv.Error:
+            line = reader.line_num if reader else 1
             raise ExportFileError(
-                f"{path.name} cannot be read as a table from row {rownum + 1}: a quote mark (\") "
+                f"{path.name} cannot be read as a table from line {line}: a quote mark (\") "
                 "opens a value that never closes. Fix that row and export again.") from None
 
     it = records()
