@@ -76,6 +76,8 @@ def parse_date(value: object, today: date | None = None) -> tuple[date | None, s
     m = _SERIAL.match(text)
     if m:
         serial = int(m[1])
+        if m[2] is None and len(m[1]) == 4 and MIN_YEAR <= serial <= today.year:
+            return None, "only a year was given: write the full date DD/MM/YYYY (or the age in the age column)"
         if serial < MIN_SERIAL:
             return None, "this is a small number, not a date (an age in the date column?)"
         if serial > 2958465:  # 9999-12-31, Excel's last day

@@ -275,20 +275,22 @@ def _build_chunk(records: list[list[str]], rows: list[int], width: int,
 def _header_and_rest(records: Iterator[tuple[int, list[str]]], pick_header: HeaderPicker,
                      name: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Find the header among the first non-blank rows; return (row, headers, rows after it)."""
-    buffered: list[tuple[int, list[str]]] = []
+    buffered: list[tuple[int, list[str]]] = []   # every row read so far, blank ones too
+    nonblank: list[int] = []                       # positions in `buffered` of rows with a value
     for rownum, rec in records:
+        buffered.append((rownum, rec))
         if any(c.strip() for c in rec):
-            buffered.append((rownum, rec))
-            if len(buffered) >= HEADER_SEARCH_ROWS:
+            nonblank.append(len(buffered) - 1)
+            if len(nonblank) >= HEADER_SEARCH_ROWS:
                 break
-    if not buffered:
+    if not nonblank:
         raise ExportFileError(f"{name} is empty (no rows with any values).")
-    idx = pick_header([rec for _, rec in buffered])
+    idx = nonblank[pick_header([buffered[i][1] for i in nonblank])]
     header_row, headers = buffered[idx]
     headers = [h.strip() for h in headers]
     while headers and not headers[-1]:  # Excel pads rows with empty trailing cells
         headers.pop()
-    return header_row, headers, [(r, rec) for r, rec in buffered[idx + 1:]]
+    return header_row, headers, buffered[idx + 1:]
 
 
 def _chunked(table: Table, pending: list[tuple[int, list[str]]],
@@ -336,7 +338,9 @@ def _open_csv(path: Path, head: bytes, pick_header: HeaderPicker, chunk_rows: in
         reader = None
         try:
             with open(path, encoding=encoding, newline="", errors="strict") as f:
-                reader = csv.reader(f, delimiter=delimiter or ",", strict=False)
+                # strict: a quote that never closes must stop the import, not swallow
+                # every later row into one cell
+                reader = csv.reader(f, delimiter=delimiter or ",", strict=True)
                 yield from zip(itertools.count(1), reader)  # record number = spreadsheet row
         except UnicodeDecodeError:
             line = reader.line_num + 1 if reader else 1
@@ -346,8 +350,9 @@ def _open_csv(path: Path, head: bytes, pick_header: HeaderPicker, chunk_rows: in
         except csv.Error:
             line = reader.line_num if reader else 1
             raise ExportFileError(
-                f"{path.name} cannot be read as a table from line {line}: a quote mark (\") "
-                "opens a value that never closes. Fix that row and export again.") from None
+                f"{path.name} cannot be read as a table at line {line}: a quote mark (\") is "
+                "misplaced or never closed, so rows cannot be told apart. Fix that line (or "
+                "re-save the file from Excel) and import again.") from None
 
     it = records()
 
@@ -371,9 +376,11 @@ def _open_csv(path: Path, head: bytes, pick_header: HeaderPicker, chunk_rows: in
 def _open_xlsx(path: Path, pick_header: HeaderPicker, chunk_rows: int) -> Table:
     import openpyxl
 
+    handle = open(path, "rb")  # a file object: openpyxl would refuse a name not ending .xlsx
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for damaged files
+        handle.close()
         raise ExportFileError(f"{path.name} cannot be opened as an Excel workbook "
                               f"({type(e).__name__}). Save it again from Excel as .xlsx.") from None
 
@@ -399,9 +406,11 @@ def _open_xlsx(path: Path, pick_header: HeaderPicker, chunk_rows: int) -> Table:
                 yield from _chunked(table, pending, it, chunk_rows, trim_cells=True)
             finally:
                 wb.close()
+                handle.close()
         table.chunks = gen()
         return table
     wb.close()
+    handle.close()
     if len(errors) == 1:
         raise errors[0]
     raise ExportFileError(f"No sheet of {path.name} has the required columns. "
