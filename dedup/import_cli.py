@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from dedup.importer import (ExportFileError, TableImportResult, import_cbos, import_members,
@@ -30,13 +31,13 @@ _CHUNK = typer.Option(200_000, "--chunk-rows", min=1, help="Rows held in memory 
 
 
 def _fail(message: str, code: int) -> None:
-    Console(stderr=True).print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    Console(stderr=True).print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def _report(res: TableImportResult, what: str) -> None:
     console = Console()
-    t = RichTable(title=f"Import of {what}: {res.source}", show_header=False, title_justify="left")
+    t = RichTable(title=escape(f"Import of {what}: {res.source}"), show_header=False, title_justify="left")
     t.add_column(style="bold")
     t.add_column(justify="right")
     t.add_row("rows read", f"{res.rows_read:,}")
@@ -54,13 +55,14 @@ def _report(res: TableImportResult, what: str) -> None:
             rt.add_column("rows", justify="right")
             rt.add_column("column: reason")
             for reason, n in counter.most_common(8):
-                rt.add_row(f"{n:,}", reason)
+                rt.add_row(f"{n:,}", escape(reason))
             console.print(rt)
+    # soft_wrap: a path must stay on one line to be copied
     for note in res.notes:
-        console.print(f"note: {note}", highlight=False)
-    console.print(f"clean rows:   {res.output_path}", highlight=False)
-    console.print(f"rejects:      {res.rejects_path}", highlight=False)
-    console.print(f"field issues: {res.issues_path}", highlight=False)
+        console.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
+    console.print(f"clean rows:   {res.output_path}", highlight=False, soft_wrap=True, markup=False)
+    console.print(f"rejects:      {res.rejects_path}", highlight=False, soft_wrap=True, markup=False)
+    console.print(f"field issues: {res.issues_path}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _finish(res: TableImportResult, what: str) -> None:

@@ -1,0 +1,163 @@
+"""No full Aadhaar, VID or bank account number ever leaves the importer.
+
+The scan looks at every file the import writes (Parquet read back cell by cell, CSVs as
+text), everything the command prints, every log record and every error message, with
+spaces, hyphens and dots removed so "2345 6789 0124" is caught as well as "234567890124".
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import random
+import re
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from dedup.cli import app
+from dedup.importer import ExportFileError, import_cbos, import_members, read_members_frame
+from ekyc.aadhaar import verhoeff_check_digit
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def token_key(monkeypatch):
+    from dedup.settings import get_settings
+
+    monkeypatch.setenv("PEHCHAAN_TOKEN_KEY", "3c" * 32)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _with_check(digits: str) -> str:
+    return digits + verhoeff_check_digit(digits)
+
+
+def _secrets(seed: int = 7):
+    rnd = random.Random(seed)
+    aadhaar = [_with_check(str(rnd.randint(2 * 10**10, 10**11 - 1))) for _ in range(40)]
+    vids = [_with_check(str(rnd.randint(10**14, 10**15 - 1))) for _ in range(5)]
+    bad_check = []
+    for _ in range(10):
+        good = _with_check(str(rnd.randint(2 * 10**10, 10**11 - 1)))
+        bad_check.append(good[:-1] + str((int(good[-1]) + 1) % 10))
+    accounts = [str(rnd.randint(10**13, 10**14 - 1)) for _ in range(40)]
+    return aadhaar, vids, bad_check, accounts
+
+
+def _spaced(n: str) -> str:
+    return " ".join(n[i:i + 4] for i in range(0, len(n), 4))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-.]", "", text)
+
+
+def _write_members(path, aadhaar, vids, bad_check, accounts):
+    header = ["Member ID", "Member Name", "Husband/Father Name", "Mobile No", "Aadhaar No.",
+              "Account No", "IFSC Code", "Village"]
+    rows = []
+    for i, (a, acct) in enumerate(zip(aadhaar, accounts)):
+        shown = [a, _spaced(a), a[:4] + "-" + a[4:8] + "-" + a[8:]][i % 3]
+        rows.append([f"M{i}", f"Member {i}", "Ramesh", "9876543210", shown, acct, "SBIN0001234", "Rampur"])
+    for j, v in enumerate(vids):
+        rows.append([f"V{j}", f"VID member {j}", "", "", _spaced(v), "", "", "Rampur"])
+    for j, b in enumerate(bad_check):
+        rows.append([f"B{j}", f"Typo member {j}", "", "", b, "12AB" + b[:6], "", "Rampur"])
+    # rejected rows still carrying full numbers
+    rows.append(["", "No ID", "", "", aadhaar[0], accounts[0], "SBIN0001234", "Rampur"])
+    rows.append(["R1", "", "", "", aadhaar[1], accounts[1], "SBIN0001234", "Rampur"])
+    rows.append(["M0", "Duplicate", "", "", aadhaar[2], accounts[2], "SBIN0001234", "Rampur"])
+    # numbers typed into the wrong columns
+    rows.append(["W1", f"Sunita {_spaced(aadhaar[3])}", aadhaar[4], aadhaar[5], "", "", "", accounts[3]])
+    # a row with an extra value: everything shifts one column to the right
+    rows.append(["S1", "Shifted", "", "", "x", aadhaar[6], accounts[4], "SBIN0001234", aadhaar[7]])
+    # a row with a value missing: the Aadhaar lands under "Member ID"'s neighbours
+    rows.append([aadhaar[8], accounts[5]])
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header] + rows)
+    return path
+
+
+def _leaks(text: str, numbers: list[str]) -> list[str]:
+    flat = _compact(text)
+    return [n[-4:] for n in numbers if n in flat or n.lstrip("0") in flat]
+
+
+def _all_output_text(out_dir) -> str:
+    parts = []
+    for p in sorted(out_dir.rglob("*")):
+        if p.suffix == ".parquet":
+            df = pq.read_table(p).to_pandas()
+            parts.append(df.astype(str).to_csv(index=False))
+            parts.append(" ".join(map(str, df.columns)))
+        elif p.is_file():
+            parts.append(p.read_text(encoding="utf-8-sig", errors="replace"))
+    return "\n".join(parts)
+
+
+def test_no_identifier_reaches_any_output_log_or_message(tmp_path, caplog):
+    aadhaar, vids, bad_check, accounts = _secrets()
+    src = _write_members(tmp_path / "members.csv", aadhaar, vids, bad_check, accounts)
+    numbers = aadhaar + vids + bad_check + accounts
+    assert len(_leaks(src.read_text(encoding="utf-8"), numbers)) == len(numbers)  # the scan does find them
+
+    out = tmp_path / "out"
+    with caplog.at_level(logging.DEBUG):
+        result = runner.invoke(app, ["import", "members", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = _all_output_text(out)
+    assert _leaks(written, numbers) == []
+    assert _leaks(result.output, numbers) == []
+    assert _leaks(caplog.text, numbers) == []
+
+    # ...and the masked forms are there, so the scan is looking at the right files
+    rejects = (out / "members_rejects.csv").read_text(encoding="utf-8-sig")
+    assert f"XXXX XXXX {aadhaar[0][-4:]}" in rejects and f"XXXXXX{accounts[0][-4:]}" in rejects
+    issues = pd.read_csv(out / "members_issues.csv", dtype=str, keep_default_na=False)
+    assert (issues.loc[issues["field"] == "aadhaar", "value"] == "(invalid, hidden)").all()
+    assert len(issues[issues["field"] == "aadhaar"]) == len(bad_check)
+    clean = pq.read_table(out / "members.parquet").to_pandas()
+    assert "aadhaar" not in clean.columns and "bank_account" not in clean.columns
+    w1 = clean[clean["member_id"] == "W1"].iloc[0]
+    assert w1["member_name"] == f"Sunita XXXXXXXX{aadhaar[3][-4:]}"
+    assert clean["aadhaar_kind"].value_counts().to_dict() == {"full": 40, "vid": 5, "invalid": 10, "missing": 1}
+
+
+def test_in_memory_results_hold_no_identifier():
+    aadhaar, _, bad_check, accounts = _secrets(11)
+    df = pd.DataFrame({"member_id": ["1", "2", "", "4"], "member_name": ["A", "B", "C", ""],
+                       "aadhaar": aadhaar[:2] + bad_check[:1] + aadhaar[2:3],
+                       "bank_account": accounts[:4], "ifsc": ["SBIN0001234"] * 4})
+    clean, rejects, issues = read_members_frame(df)
+    text = "\n".join(x.astype(str).to_csv() for x in (clean, rejects, issues))
+    assert _leaks(text, aadhaar[:3] + bad_check[:1] + accounts[:4]) == []
+    assert len(rejects) == 2
+
+
+def test_cbo_accounts_are_tokenised(tmp_path):
+    _, _, _, accounts = _secrets(3)
+    path = tmp_path / "cbos.csv"
+    path.write_text("CBO ID,CBO Type,CBO Name,Account No,IFSC\n"
+                    f"S1,SHG,Durga,{accounts[0]},SBIN0001234\n"
+                    f",SHG,No id,{accounts[1]},SBIN0001234\n"
+                    f"S3,SHG,Bad,{accounts[2]}X,SBIN0001234\n", encoding="utf-8")
+    res = import_cbos(path, tmp_path / "out")
+    assert res.rows_accepted == 2 and res.rows_rejected == 1 and res.field_issues == 1
+    assert _leaks(_all_output_text(tmp_path / "out"), accounts[:3]) == []
+
+
+def test_error_messages_hold_no_identifier(tmp_path):
+    aadhaar, _, _, _ = _secrets(5)
+    path = tmp_path / "noheader.csv"  # data pasted without its header row
+    path.write_text(f"M1,Sunita,{aadhaar[0]}\nM2,Geeta,{aadhaar[1]}\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as e:
+        import_members(path, tmp_path / "out")
+    assert "no column for member_id" in e.value.message
+    assert _leaks(e.value.message + str(e.value), aadhaar[:2]) == []
+    result = runner.invoke(app, ["import", "members", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and _leaks(result.output, aadhaar[:2]) == []
