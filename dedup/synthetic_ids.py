@@ -6,9 +6,13 @@ the table in the project); tests cross-check every number with ekyc.aadhaar.verh
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ekyc import aadhaar as _aadhaar
+
+_STR = np.dtypes.StringDType()
 
 _D = np.array(_aadhaar._D, np.int8)
 _P = np.array(_aadhaar._P, np.int8)
@@ -34,8 +38,14 @@ def aadhaar_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
         check = verhoeff_check_digits(d)
         full = np.concatenate([d, check[:, None]], axis=1).astype(np.int64)
         values = full @ (10 ** np.arange(11, -1, -1, dtype=np.int64))
-        out = np.unique(np.concatenate([out, values]))
+        out = distinct(np.concatenate([out, values]))
     return rng.permutation(out)[:n]
+
+
+def distinct(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: numpy's hash-based unique is slower on big int arrays)."""
+    s = np.sort(a)
+    return s[np.concatenate([[True], s[1:] != s[:-1]])] if len(s) else s
 
 
 def unique_numbers(rng: np.random.Generator, n: int, lo: int, hi: int,
@@ -44,9 +54,9 @@ def unique_numbers(rng: np.random.Generator, n: int, lo: int, hi: int,
     out = np.empty(0, np.int64)
     while len(out) < n:
         cand = rng.integers(lo, hi, int((n - len(out)) * 1.02) + 8, dtype=np.int64)
-        out = np.unique(np.concatenate([out, cand]))
+        out = distinct(np.concatenate([out, cand]))
         if exclude is not None:
-            out = np.setdiff1d(out, exclude)
+            out = out[~np.isin(out, exclude)]
     return rng.permutation(out)[:n]
 
 
@@ -58,46 +68,62 @@ def mobile_numbers(rng: np.random.Generator, n: int, exclude: np.ndarray | None 
         m = int((n - len(out)) * 1.02) + 8
         first = rng.choice(np.array([9, 8, 7, 6], np.int64), size=m, p=[0.38, 0.3, 0.22, 0.1])
         cand = first * 1_000_000_000 + rng.integers(0, 1_000_000_000, m, dtype=np.int64)
-        out = np.unique(np.concatenate([out, cand]))
+        out = distinct(np.concatenate([out, cand]))
         if exclude is not None and len(exclude):
-            out = np.setdiff1d(out, exclude)
+            out = out[~np.isin(out, exclude)]
     return rng.permutation(out)[:n]
 
 
-def fill_template(rng: np.random.Generator, template: str, n: int) -> list[str]:
-    """Fill '#' with digits and '@' with capital letters (IFSC branch codes, account numbers)."""
-    cols = []
-    for ch in template:
-        if ch == "#":
-            cols.append(rng.integers(0, 10, n).astype(str).astype(object))
-        elif ch == "@":
-            cols.append(np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"), object)[rng.integers(0, 23, n)])
+_LETTERS = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"), dtype=_STR)
+
+
+def fill_template(rng: np.random.Generator, template: str, n: int) -> np.ndarray:
+    """Fill '#' with digits and '@' with capital letters (IFSC branch codes, account numbers);
+    an object array of n strings."""
+    out = np.full(n, "", dtype=_STR)
+    for part in re.findall(r"#+|@+|[^#@]+", template):
+        if part[0] == "#":
+            for i in range(0, len(part), 18):  # int64 holds 18 digits
+                k = min(18, len(part) - i)
+                digits = rng.integers(0, 10 ** k, n, dtype=np.int64).astype(_STR)
+                out = np.strings.add(out, np.strings.zfill(digits, k))
+        elif part[0] == "@":
+            for _ in part:
+                out = np.strings.add(out, _LETTERS[rng.integers(0, len(_LETTERS), n)])
         else:
-            cols.append(np.full(n, ch, object))
-    if not cols:
-        return [""] * n
-    out = cols[0]
-    for c in cols[1:]:
-        out = out + c
-    return list(out)
+            out = np.strings.add(out, part)
+    return out.astype(object)
 
 
 # ---------------------------------------------------------------- written forms
 
-def format_aadhaar(numbers: np.ndarray, style: np.ndarray) -> list[str]:
+def _digits(numbers: np.ndarray, width: int) -> np.ndarray:
+    return np.strings.zfill(np.asarray(numbers, np.int64).astype(_STR), width)
+
+
+def _cut(t: np.ndarray, a: int, b: int) -> np.ndarray:
+    return np.strings.slice(t, a, b)
+
+
+def format_aadhaar(numbers: np.ndarray, style: np.ndarray) -> np.ndarray:
     """style 0 '234567890123', 1 '2345 6789 0123', 2 '2345-6789-0123'."""
-    out = []
-    for x, s in zip(numbers.tolist(), style.tolist()):
-        t = f"{x:012d}"
-        out.append(t if s == 0 else (f"{t[:4]} {t[4:8]} {t[8:]}" if s == 1 else f"{t[:4]}-{t[4:8]}-{t[8:]}"))
-    return out
+    t = _digits(numbers, 12)
+    out = t.copy()
+    for st, sep in ((1, " "), (2, "-")):
+        m = style == st
+        if m.any():
+            x = t[m]
+            out[m] = np.strings.add(np.strings.add(np.strings.add(np.strings.add(
+                _cut(x, 0, 4), sep), _cut(x, 4, 8)), sep), _cut(x, 8, 12))
+    return out.astype(object)
 
 
-_MASKS = ("XXXX XXXX {}", "xxxxxxxx{}", "XXXXXXXX{}", "********{}", "XXXX-XXXX-{}")
+_MASKS = ("XXXX XXXX ", "xxxxxxxx", "XXXXXXXX", "********", "XXXX-XXXX-")
 
 
-def format_masked(numbers: np.ndarray, style: np.ndarray) -> list[str]:
-    return [_MASKS[s].format(f"{x % 10000:04d}") for x, s in zip(numbers.tolist(), style.tolist())]
+def format_masked(numbers: np.ndarray, style: np.ndarray) -> np.ndarray:
+    last4 = _digits(np.asarray(numbers, np.int64) % 10000, 4)
+    return np.strings.add(np.array(_MASKS, dtype=_STR)[style], last4).astype(object)
 
 
 def one_digit_wrong(rng: np.random.Generator, numbers: np.ndarray) -> np.ndarray:
@@ -109,24 +135,45 @@ def one_digit_wrong(rng: np.random.Generator, numbers: np.ndarray) -> np.ndarray
     return numbers + (new - digit) * place
 
 
-_MOBILE_FORMATS = ("{}", "+91 {}", "+91{}", "0{}", "{} ", "+91-{}", "91{}")
+_MOBILE_PREFIX = ("", "+91 ", "+91", "0", "", "+91-", "91")
 
 
-def format_mobile(numbers: np.ndarray, style: np.ndarray) -> list[str]:
-    out = []
-    for x, s in zip(numbers.tolist(), style.tolist()):
-        t = f"{x:010d}"
-        if s == 7:
-            out.append(f"{t[:5]} {t[5:]}")
+def format_mobile(numbers: np.ndarray, style: np.ndarray) -> np.ndarray:
+    """'9812345678', '+91 9812345678', '+919812345678', '09812345678', '+91-...', '91...',
+    '98123 45678' (style 7)."""
+    t = _digits(numbers, 10)
+    out = np.strings.add(np.array(_MOBILE_PREFIX + ("",), dtype=_STR)[style], t)
+    m = style == 7
+    if m.any():
+        out[m] = np.strings.add(np.strings.add(_cut(t[m], 0, 5), " "), _cut(t[m], 5, 10))
+    return out.astype(object)
+
+
+DOB_STYLES = ("YYYY-MM-DD", "DD/MM/YYYY", "DD-MM-YYYY", "DD.MM.YYYY", "D/M/YYYY")
+
+
+def format_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, style: np.ndarray) -> np.ndarray:
+    """Dates as MIS exports write them (DOB_STYLES)."""
+    yy = _digits(y, 4)
+    mm = _digits(m, 2)
+    dd = _digits(d, 2)
+    out = np.empty(len(yy), dtype=_STR)
+
+    def join(*parts):
+        acc = parts[0]
+        for x in parts[1:]:
+            acc = np.strings.add(acc, x)
+        return acc
+
+    for st in range(len(DOB_STYLES)):
+        k = style == st
+        if not k.any():
+            continue
+        if st == 0:
+            out[k] = join(yy[k], "-", mm[k], "-", dd[k])
+        elif st == 4:
+            out[k] = join(np.asarray(d)[k].astype(_STR), "/", np.asarray(m)[k].astype(_STR), "/", yy[k])
         else:
-            out.append(_MOBILE_FORMATS[s].format(t).strip())
-    return out
-
-
-DOB_FORMATS = ("{y:04d}-{m:02d}-{d:02d}", "{d:02d}/{m:02d}/{y:04d}", "{d:02d}-{m:02d}-{y:04d}",
-               "{d:02d}.{m:02d}.{y:04d}", "{d}/{m}/{y:04d}")
-
-
-def format_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, style: np.ndarray) -> list[str]:
-    return [DOB_FORMATS[s].format(y=a, m=b, d=c)
-            for a, b, c, s in zip(y.tolist(), m.tolist(), d.tolist(), style.tolist())]
+            sep = "/-."[st - 1]
+            out[k] = join(dd[k], sep, mm[k], sep, yy[k])
+    return out.astype(object)
