@@ -29,7 +29,7 @@ from dedup.synthetic_data import Catalogue, load_catalogue
 from dedup.synthetic_geo import VILLAGE_MAX, Geography, build_geography
 from dedup.synthetic_ids import (fill_template, format_aadhaar, format_dates, format_masked,
                                  format_mobile, mobile_numbers, one_digit_wrong, unique_numbers)
-from dedup.synthetic_people import (COPY, CROSS_VILLAGE, KIND_NAMES, MARRIAGE, MARRIED, ORIGINAL,
+from dedup.synthetic_people import (COPY, CROSS_VILLAGE, KIND_NAMES, MARRIAGE, ORIGINAL,
                                     RE_ENTRY, SCRIPT, UNMARRIED, WIDOW, People, Rows, assign_shgs,
                                     make_people, place_records)
 from dedup.synthetic_render import Habits, NameFields, apply_habits, render_names
@@ -468,8 +468,7 @@ def _member_frames(rng: np.random.Generator, cat: Catalogue, geo: Geography, peo
         taken = np.concatenate([people.hh_mobile, people.own_mobile[people.own_mobile > 0]])
         mobile[new_number] = mobile_numbers(rng, int(new_number.sum()), exclude=taken)
     slip = rng.random(n) < 0.01
-    mobile = np.where(slip, one_digit_wrong(rng, mobile) % 10_000_000_000, mobile)
-    mobile = np.where(slip & (mobile < 6_000_000_000), mobile + 6_000_000_000, mobile)
+    mobile = np.where(slip, one_digit_wrong(rng, mobile, width=10, first=1), mobile)
     mobile_col = np.full(n, "", dtype=object)
     idx = np.flatnonzero(rng.random(n) < 0.85)
     mobile_col[idx] = format_mobile(mobile[idx], st["mobile"][s][idx])

@@ -126,10 +126,12 @@ def format_masked(numbers: np.ndarray, style: np.ndarray) -> np.ndarray:
     return np.strings.add(np.array(_MASKS, dtype=_STR)[style], last4).astype(object)
 
 
-def one_digit_wrong(rng: np.random.Generator, numbers: np.ndarray) -> np.ndarray:
-    """The same number with one digit mistyped: Verhoeff catches every such slip."""
-    pos = rng.integers(0, 12, len(numbers))
-    place = 10 ** (11 - pos).astype(np.int64)
+def one_digit_wrong(rng: np.random.Generator, numbers: np.ndarray, width: int = 12,
+                    first: int = 0) -> np.ndarray:
+    """The same number with one of its digits (from position `first` on) mistyped.
+    For Aadhaar any digit: Verhoeff catches every such slip."""
+    pos = rng.integers(first, width, len(numbers))
+    place = 10 ** (width - 1 - pos).astype(np.int64)
     digit = (numbers // place) % 10
     new = (digit + rng.integers(1, 10, len(numbers))) % 10
     return numbers + (new - digit) * place
