@@ -30,8 +30,8 @@ from dedup.synthetic_geo import VILLAGE_MAX, Geography, build_geography
 from dedup.synthetic_ids import (fill_template, format_aadhaar, format_dates, format_masked,
                                  format_mobile, mobile_numbers, one_digit_wrong, unique_numbers)
 from dedup.synthetic_people import (COPY, CROSS_VILLAGE, KIND_NAMES, MARRIAGE, ORIGINAL,
-                                    RE_ENTRY, SCRIPT, UNMARRIED, WIDOW, People, Rows, assign_shgs,
-                                    make_people, place_records)
+                                    RE_ENTRY, SCRIPT, UNMARRIED, WIDOW, People, Rows, by_group,
+                                    assign_shgs, make_people, place_records)
 from dedup.synthetic_render import Habits, NameFields, apply_habits, render_names
 from dedup.synthetic_text import SCRIPT_CODE, SCRIPTS
 
@@ -383,16 +383,25 @@ def _member_frames(rng: np.random.Generator, cat: Catalogue, geo: Geography, peo
         ridx = np.minimum(np.searchsorted(G.relation_forms_cum, rform_u[m]), len(G.relation_forms) - 1)
         rel_form[m] = G.relation_forms[ridx]
 
+    # --- the surname after her name: her husband's (before marriage her father's), as women write it
+    her_surname = np.where(married_row, people.surname[p], people.father_surname[p])
+    for g in np.unique(grp).tolist():
+        for man, woman in groups[g].women_surname.items():
+            her_surname[(grp == g) & (her_surname == man)] = woman
+    # a second bookkeeper sometimes hears her home name (Munni, Guddi) instead of her given name
+    given = people.given[p].copy()
+    alias = dup & (rng.random(n) < 0.03)
+    if alias.any():
+        given[alias] = by_group(rng, grp[alias], [(G.female, G.female_p) for G in groups])
+
     # --- spelling: another bookkeeper (a duplicate) spells more freely
     def variant(p_orig: float, p_dup: float) -> np.ndarray:
         hit = rng.random(n) < np.where(dup, p_dup, p_orig)
         return np.where(hit, rng.integers(1, 8, n), 0)
 
     fields = NameFields(
-        script=script, case=case, form=form, given=people.given[p], v_given=variant(0.10, 0.30),
-        title=title, v_title=variant(0.06, 0.18),
-        surname=np.where(married_row, people.surname[p], people.father_surname[p]),
-        v_surname=variant(0.06, 0.2),
+        script=script, case=case, form=form, given=given, v_given=variant(0.10, 0.30),
+        title=title, v_title=variant(0.06, 0.18), surname=her_surname, v_surname=variant(0.06, 0.2),
         man=np.where(married_row, people.husband[p], people.father[p]), v_man=variant(0.10, 0.3),
         father=people.father[p], rel_form=rel_form, rel_given=rel_given, rel_surname=rel_surname,
         v_rel_surname=variant(0.06, 0.2), rel_prefix=rel_prefix, late=late)

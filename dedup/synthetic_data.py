@@ -51,6 +51,7 @@ class Group:
     name_forms_cum: np.ndarray     # cumulative weights (for inverse-CDF choice)
     relation_forms: np.ndarray
     relation_forms_cum: np.ndarray
+    women_surname: dict[int, int]  # a man's surname -> what follows a woman's name (-1: nothing)
 
 
 @dataclass
@@ -251,9 +252,16 @@ def load_catalogue() -> Catalogue:
         tu, tu_p = titles(g["titles"]["unmarried"])
         nf, nf_c = forms_of(g["name_forms"])
         rf, rf_c = forms_of(g["relation_forms"])
+        women_surname = {}
+        for man, woman in (g.get("women_surname") or {}).items():
+            if woman and woman not in words:
+                raise ValueError(f"{name}: women_surname {man!r} -> {woman!r}: not in the word pool")
+            for c in surname:  # a surname this community's pool does not have is simply unused
+                if latin[c] == man:
+                    women_surname[int(c)] = words[woman] if woman else -1
         group_index[name] = len(groups)
         groups.append(Group(name, female, female_p, male, male_p, surname, surname_p, prefix,
-                            prefix_p, tm, tm_p, tu, tu_p, nf, nf_c, rf, rf_c))
+                            prefix_p, tm, tm_p, tu, tu_p, nf, nf_c, rf, rf_c, women_surname))
 
     raw_states = _yaml("synthetic_states.yaml")
     banks = {code: (b["ifsc"], b["account"]) for code, b in raw_states.pop("banks").items()}

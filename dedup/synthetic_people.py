@@ -55,7 +55,7 @@ class People:
         return len(self.village)
 
 
-def _by_group(rng: np.random.Generator, groups: np.ndarray, pools) -> np.ndarray:
+def by_group(rng: np.random.Generator, groups: np.ndarray, pools) -> np.ndarray:
     """Sample one component per entry from its group's pool (Zipf weights); -1 if no pool."""
     out = np.full(len(groups), -1, np.int32)
     for g in np.unique(groups):
@@ -117,12 +117,12 @@ def make_people(rng: np.random.Generator, cat: Catalogue, geo: Geography, n_pers
     male_pools = [(g.male, g.male_p) for g in groups]
     sur_pools = [(g.surname, g.surname_p) for g in groups]
     pre_pools = [(g.prefix, g.prefix_p) for g in groups]
-    hh_surname = _by_group(rng, hh_group, sur_pools)
-    hh_head = _by_group(rng, hh_group, male_pools)
-    hh_head_prefix = _by_group(rng, hh_group, pre_pools)
+    hh_surname = by_group(rng, hh_group, sur_pools)
+    hh_head = by_group(rng, hh_group, male_pools)
+    hh_head_prefix = by_group(rng, hh_group, pre_pools)
 
     group = hh_group[household]
-    given = _by_group(rng, group, [(g.female, g.female_p) for g in groups])
+    given = by_group(rng, group, [(g.female, g.female_p) for g in groups])
 
     # who she is in the household, her age and marital status
     role = np.where(role_rank == 0, SENIOR,
@@ -139,14 +139,14 @@ def make_people(rng: np.random.Generator, cat: Catalogue, geo: Geography, n_pers
     marital[(role == SENIOR) & (marital == MARRIED) & (rng.random(n) < widow_p)] = WIDOW
 
     # the men she is recorded with
-    sons = _by_group(rng, group, male_pools)
-    son_prefix = _by_group(rng, group, pre_pools)
+    sons = by_group(rng, group, male_pools)
+    son_prefix = by_group(rng, group, pre_pools)
     husband = np.where(role == SENIOR, hh_head[household], sons)
     husband_prefix = np.where(role == SENIOR, hh_head_prefix[household], son_prefix)
     husband = np.where(marital == UNMARRIED, -1, husband).astype(np.int32)
-    father = _by_group(rng, group, male_pools)
-    father_surname = _by_group(rng, group, sur_pools)
-    father_prefix = _by_group(rng, group, pre_pools)
+    father = by_group(rng, group, male_pools)
+    father_surname = by_group(rng, group, sur_pools)
+    father_prefix = by_group(rng, group, pre_pools)
     at_home = marital == UNMARRIED  # an unmarried member lives in her father's household
     father = np.where(at_home, hh_head[household], father).astype(np.int32)
     father_prefix = np.where(at_home, hh_head_prefix[household], father_prefix).astype(np.int32)
