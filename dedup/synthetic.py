@@ -65,7 +65,8 @@ class SyntheticExport:
         pairs = int((per_person * (per_person - 1) // 2).sum())
         by_kind = {k: int(kinds.get(k, 0)) for k in KIND_NAMES[1:]}
         by_kind["between two duplicates"] = pairs - sum(by_kind.values())
-        shg = self.cbo_truth[self.cbos["cbo_type"].to_numpy() == "SHG"]
+        types = self.cbos.set_index("cbo_id")["cbo_type"]
+        shg = self.cbo_truth[self.cbo_truth["cbo_id"].map(types) == "SHG"]
         return {
             "rows": len(self.members),
             "persons": int(per_person.size),

@@ -255,7 +255,10 @@ def place_records(rng: np.random.Generator, geo: Geography, people: People, coun
         else:
             dest = home
         persons.append(who)
-        kinds.append(np.full(len(who), kind, np.int8))
+        labels = np.full(len(who), kind, np.int8)
+        if kind == CROSS_VILLAGE:  # a block of one village has no other village to move to
+            labels[dest == home] = RE_ENTRY
+        kinds.append(labels)
         villages.append(dest)
 
     rows = Rows(np.concatenate(persons), np.concatenate(kinds), np.concatenate(villages))
