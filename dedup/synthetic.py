@@ -171,7 +171,6 @@ def _shg_name_variant(rng: np.random.Generator, cat: Catalogue, name: str, suffi
 def _shg_names(rng: np.random.Generator, cat: Catalogue, geo: Geography, shg_village: np.ndarray) -> list[str]:
     """Base | suffix per SHG; bases are not repeated within a village while there are enough."""
     names: list[str] = []
-    start = 0
     for v, count in zip(*np.unique(shg_village, return_counts=True)):
         region = cat.shg_regions[cat.states[geo.state_names[geo.v_state[v]]].shg_region]
         bases, suffixes = region["bases"], region["suffixes"]
@@ -183,7 +182,6 @@ def _shg_names(rng: np.random.Generator, cat: Catalogue, geo: Geography, shg_vil
                 base = f"{base} {j // len(bases) + 1}"
             suffix = village_suffix if rng.random() < 0.6 else suffixes[rng.integers(len(suffixes))]
             names.append(f"{base} | {suffix}")
-        start += count
     return names
 
 
@@ -224,6 +222,43 @@ def _accounts(rng: np.random.Generator, cat: Catalogue, geo: Geography, block: n
 
 
 # ---------------------------------------------------------------- the generator
+
+def _pick_copies(rng: np.random.Generator, geo: Geography, rows: Rows, shg_village: np.ndarray,
+                 n_copy: int, strict: bool) -> tuple[list[int], list[int]]:
+    """SHGs entered twice: pick SHGs and the records (3-9 a group) re-entered under the copy.
+    Villages near 300 members are spared, and groups are copied whole, only when nothing else
+    is left (tiny exports, or a copy share far above the default)."""
+    n_shg = len(shg_village)
+    sizes = np.bincount(rows.shg, minlength=n_shg)
+    v_counts = np.bincount(rows.village, minlength=geo.n_villages)
+    by_shg = np.argsort(rows.shg, kind="stable")
+    first = np.concatenate([[0], np.cumsum(sizes)])
+    src: list[int] = []
+    shgs: list[int] = []
+    copied = np.zeros(rows.n, bool)
+    for careful in ((True, False) if strict else (False,)):
+        for s in rng.permutation(n_shg).tolist():
+            need = n_copy - len(src)
+            if need <= 0:
+                return src, shgs
+            v = shg_village[s]
+            if careful and (sizes[s] < 4 or v_counts[v] > VILLAGE_MAX - 10):
+                continue
+            members = by_shg[first[s]:first[s + 1]]
+            members = members[~copied[members]]
+            if not len(members):
+                continue
+            m = min(int(rng.integers(3, 10)) if careful else len(members), len(members), need)
+            if careful:
+                m = min(m, max(VILLAGE_MAX - 1 - int(v_counts[v]), 1))
+            pick = rng.choice(members, size=m, replace=False)
+            copied[pick] = True
+            src.extend(pick.tolist())
+            if s not in shgs:
+                shgs.append(s)
+            v_counts[v] += m
+    return src, shgs
+
 
 def generate(n_members: int, *, seed: int = 0, duplicate_rate: float = 0.15, state="Bihar",
              as_of_year: int = 2026, scripts: Mapping[str, float] | None = None,
@@ -270,26 +305,7 @@ def generate(n_members: int, *, seed: int = 0, duplicate_rate: float = 0.15, sta
     shg_village = assign_shgs(rng, geo, people, rows)
     n_shg = len(shg_village)
 
-    # SHGs entered twice: a second record of the group, with some of its members re-entered
-    shg_sizes = np.bincount(rows.shg, minlength=n_shg)
-    v_counts = np.bincount(rows.village, minlength=geo.n_villages)
-    copy_src: list[int] = []
-    copy_of_shg: list[int] = []
-    if n_copy:
-        by_shg = np.argsort(rows.shg, kind="stable")
-        shg_first = np.concatenate([[0], np.cumsum(shg_sizes)])
-        for s in rng.permutation(n_shg).tolist():
-            if len(copy_src) >= n_copy:
-                break
-            v = shg_village[s]
-            if shg_sizes[s] < 4 or (n_members >= 2000 and v_counts[v] > VILLAGE_MAX - 10):
-                continue
-            m = min(int(rng.integers(3, 10)), int(shg_sizes[s]), n_copy - len(copy_src),
-                    max(VILLAGE_MAX - 1 - int(v_counts[v]), 1))
-            members = by_shg[shg_first[s]:shg_first[s + 1]]
-            copy_src.extend(rng.choice(members, size=m, replace=False).tolist())
-            copy_of_shg.append(s)
-            v_counts[v] += m
+    copy_src, copy_of_shg = _pick_copies(rng, geo, rows, shg_village, n_copy, strict=n_members >= 2000)
     dup_shg_source = np.array(copy_of_shg, np.int64)
     n_all_shg = n_shg + len(dup_shg_source)
     src = np.array(copy_src, np.int64)

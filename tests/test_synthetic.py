@@ -310,6 +310,9 @@ def test_small_and_unusual_arguments():
     assert len(generate(60, duplicate_rate=0.0).members) == 60
     latin_only = generate(3000, seed=2, duplicate_rate=0.0, scripts={"latin": 1.0, "native": 0.0})
     assert not latin_only.members["member_name"].str.contains(DEVANAGARI).any()
+    for n in (7, 40, 500):  # the row count holds whatever the mix asks for
+        for mix in ({"copy": 1.0}, {"marriage": 1.0}, {"cross_village": 1.0}):
+            assert len(generate(n, seed=n, duplicate_rate=0.5, kind_mix=mix).members) == n
     two = generate(2000, seed=2, state="Bihar, Odisha")
     assert set(two.members["state"]) == {"Bihar", "Odisha"}
     for bad in (dict(n_members=0), dict(n_members=10, duplicate_rate=0.9),
