@@ -25,9 +25,11 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Validate a legacy MIS export; write clean rows, rejects and issues.")
 
 _INPUT = typer.Argument(..., help="CSV (UTF-8 / UTF-16 / Excel 'Unicode Text'), XLSX or Parquet export.",
-                        show_default=False)
+                        show_default=False, metavar="INPUT")
 _OUT = typer.Option(..., "--out", "-o", help="Folder for the clean Parquet, rejects CSV and issues CSV.")
 _CHUNK = typer.Option(200_000, "--chunk-rows", min=1, help="Rows held in memory at a time.")
+_WORKERS = typer.Option(None, "--workers", min=0,
+                        help="Extra processes for tokenising Aadhaar/accounts (default: spare cores; 0 = none).")
 
 
 def _fail(message: str, code: int) -> None:
@@ -92,16 +94,18 @@ def members_cmd(
         help="Year the export was made: age -> year of birth, and the 10-110 age check. "
              "Default: this year."),
     chunk_rows: int = _CHUNK,
+    workers: Optional[int] = _WORKERS,
 ) -> None:
     """Import a member export (one row per member)."""
-    res = _guard(import_members, input, out, as_of_year=as_of_year, chunk_rows=chunk_rows)
+    res = _guard(import_members, input, out, as_of_year=as_of_year, chunk_rows=chunk_rows, workers=workers)
     _finish(res, "members")
 
 
 @app.command("cbos")
-def cbos_cmd(input: Path = _INPUT, out: Path = _OUT, chunk_rows: int = _CHUNK) -> None:
+def cbos_cmd(input: Path = _INPUT, out: Path = _OUT, chunk_rows: int = _CHUNK,
+             workers: Optional[int] = _WORKERS) -> None:
     """Import a CBO export (SHGs, VOs, CLFs with parent IDs)."""
-    res = _guard(import_cbos, input, out, chunk_rows=chunk_rows)
+    res = _guard(import_cbos, input, out, chunk_rows=chunk_rows, workers=workers)
     _finish(res, "CBOs")
 
 

@@ -37,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Iterator, Literal
 
 import numpy as np
 import pandas as pd
@@ -264,7 +264,8 @@ for _code, _words in {
 # relation_type says who relation_name is *to the member*: "W/O Ramesh" -> Ramesh is the husband.
 _RELATION = {}
 for _rel, _words in {
-    "husband": ["h", "husband", "pati", "w/o", "wo", "wife of", "wife", "पति", "पत्नी", "स्वामी",
+    # members are women: a "spouse" is her husband
+    "husband": ["h", "husband", "pati", "w/o", "wo", "wife of", "wife", "spouse", "पति", "पत्नी", "स्वामी",
                 "স্বামী", "ସ୍ୱାମୀ", "પતિ", "ਪਤੀ", "கணவர்", "భర్త", "ಪತಿ", "ಗಂಡ", "ഭർത്താവ്"],
     "father": ["f", "father", "pita", "s/o", "so", "son of", "d/o", "do", "daughter of",
                "पिता", "पुत्री", "बेटी", "पुत्र", "পিতা", "বাবা", "ପିତା", "ବାପା", "પિતા", "ਪਿਤਾ",
@@ -458,7 +459,7 @@ class _Pool:
     token of a file is made with the same key, and a caller's script needs no ``__main__``
     guard. Workers only run pure-Python parsing and hashing, never Arrow, so forking after
     Arrow started its threads is safe. Work goes out in batches; when the main process has
-    finished its own checks it takes back every batch no worker has started yet.
+    finished its own checks it works through the batches no worker has started yet.
     """
 
     BATCH = 10_000
@@ -490,14 +491,19 @@ class _Pending:
         self.fn, self.parts, self.futures = fn, parts, futures
 
     def gather(self) -> list[tuple]:
-        out: list[tuple] = []
-        for part, f in zip(self.parts, self.futures):
-            if f is None or f.cancel():  # not started by a worker: do it here
-                out.extend(_apply(self.fn, part))
-            else:
-                out.extend(f.result())
+        """Workers take batches from the front; here we take them from the back until we
+        meet a batch a worker has already started (walking from the front would leave us
+        always one step behind the worker, waiting, never helping)."""
+        n = len(self.parts)
+        results: list[list[tuple] | None] = [None] * n
+        i = n - 1
+        while i >= 0 and (self.futures[i] is None or self.futures[i].cancel()):
+            results[i] = _apply(self.fn, self.parts[i])
+            i -= 1
+        for j in range(i + 1):
+            results[j] = self.futures[j].result()
         self.parts = self.futures = None  # drop the raw values
-        return out
+        return [r for part in results for r in part]
 
 
 def _default_workers() -> int:
@@ -694,8 +700,8 @@ def _row_checks(ch: Chunk, ctx: _Ctx, required: list[str]) -> tuple[_Rejects, di
 
 # --------------------------------------------------------------------------- members
 
-def _members_chunk(ch: Chunk, ctx: _Ctx) -> _Part:
-    tokens = _Tokens(ch, ctx)  # privacy first: raw numbers leave the chunk on this line
+def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
+    tokens = tokens or _Tokens(ch, ctx)  # privacy first: raw numbers leave the chunk here
     rows = ch.rows
     rej, req = _row_checks(ch, ctx, ["member_id", "member_name"])
     ids, names = req["member_id"], req["member_name"]
@@ -732,8 +738,8 @@ def _members_chunk(ch: Chunk, ctx: _Ctx) -> _Part:
         fixed, why = _texts(_col(ch, ctx, name)[acc])
         issues.add(name, a_rows, [a_ids], fixed, why, None)  # 'fixed' is already scrubbed
         out[name] = fixed
-    out["relation_type"] = check("relation_type", _relation)[0]
-    out["gender"] = check("gender", _gender)[0]
+    out["relation_type"] = check("relation_type", _relation, category=lambda r: "relation not recognised")[0]
+    out["gender"] = check("gender", _gender, category=lambda r: "gender not recognised")[0]
     out["dob"], dob_year, _ = check("dob", _dob_rule(ctx.as_of_year, ctx.today), 3,
                                     category=lambda r: "date of birth gives an age outside 10-110"
                                     if "years old in" in r else r)
@@ -780,8 +786,8 @@ def _arrow(values, type_: pa.DataType) -> pa.Array:
 
 # --------------------------------------------------------------------------- CBOs
 
-def _cbos_chunk(ch: Chunk, ctx: _Ctx) -> _Part:
-    tok = _Tokens(ch, ctx).result()
+def _cbos_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
+    tok = (tokens or _Tokens(ch, ctx)).result()
     rows = ch.rows
     rej, req = _row_checks(ch, ctx, ["cbo_id", "cbo_name", "cbo_type"])
     ids = req["cbo_id"]
@@ -838,7 +844,7 @@ def _a(cbo_type: str) -> str:
 
 # --------------------------------------------------------------------------- memberships
 
-def _memberships_chunk(ch: Chunk, ctx: _Ctx) -> _Part:
+def _memberships_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
     rows = ch.rows
     rej, req = _row_checks(ch, ctx, ["cbo_id", "member_id"])
     cbo, mem = req["cbo_id"], req["member_id"]
@@ -961,6 +967,20 @@ class _Writers:
             t.unlink(missing_ok=True)
 
 
+def _read_ahead(chunks: Iterable[Chunk], ctx: _Ctx) -> Iterator[tuple[Chunk, "_Tokens"]]:
+    """Each chunk with its tokenising already handed to the workers, and the next chunk read
+    and handed over before this one is processed, so workers never wait for the reader.
+    At most two chunks are in memory."""
+    it = iter(chunks)
+    current = next(it, None)
+    pending = _Tokens(current, ctx) if current is not None else None
+    while current is not None:
+        upcoming = next(it, None)
+        upcoming_tokens = _Tokens(upcoming, ctx) if upcoming is not None else None
+        yield current, pending
+        current, pending = upcoming, upcoming_tokens
+
+
 def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
          process: Callable[[Chunk, _Ctx], _Part], result_cls: type,
          setup: Callable[[_Ctx], None] | None = None,
@@ -985,9 +1005,9 @@ def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
     # cycles, so collect once per chunk instead.
     gc.disable()
     try:
-        for ch in table.chunks:
-            part = process(ch, ctx)
-            del ch
+        for ch, tokens in _read_ahead(table.chunks, ctx):
+            part = process(ch, ctx, tokens)
+            del ch, tokens
             gc.collect(1)
             res.chunks += 1
             res.max_chunk_rows = max(res.max_chunk_rows, part.clean.num_rows + len(part.rejects))

@@ -96,11 +96,11 @@ def cell_text(v: object) -> str:
         f = float(v)
         if math.isnan(f):
             return ""
+        if abs(f) >= 1e15:
+            # Excel keeps 15 significant digits: a 16-digit VID or account typed as a number
+            # has lost its last digits. Show it the way Excel does, so checks say so.
+            return f"{f:.14E}"
         if f.is_integer():
-            if abs(f) >= 1e15:
-                # Excel keeps 15 significant digits: a 16-digit VID or account typed as a number
-                # has lost its last digits. Show it the way Excel does, so checks say so.
-                return f"{f:.14E}"
             return str(int(f))
         return repr(f)
     if isinstance(v, pd.Timestamp):
@@ -116,6 +116,14 @@ def cell_text(v: object) -> str:
     if isinstance(v, bytes):
         return v.decode("utf-8", errors="replace")
     return str(v)
+
+
+def xlsx_cell_text(v: object) -> str:
+    """As :func:`cell_text`, but every xlsx number is a double that Excel keeps to 15
+    significant digits: a 16+ digit number there has lost digits even if it looks whole."""
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**15:
+        return cell_text(float(v))
+    return cell_text(v)
 
 
 def frame_to_text(df: pd.DataFrame) -> pd.DataFrame:
@@ -386,7 +394,7 @@ def _open_xlsx(path: Path, pick_header: HeaderPicker, chunk_rows: int) -> Table:
 
     def rows_of(ws) -> Iterator[tuple[int, list[str]]]:
         for rownum, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield rownum, [cell_text(v) for v in row]
+            yield rownum, [xlsx_cell_text(v) for v in row]
 
     errors: list[ExportFileError] = []
     for ws in wb.worksheets:  # the first sheet that has the required columns

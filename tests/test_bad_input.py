@@ -175,7 +175,7 @@ def _peak(path, out, chunk_rows):
 
 def test_large_file_is_read_in_bounded_chunks(tmp_path):
     """Stands in for a 2 GB export: memory follows chunk_rows, not the file size."""
-    n = 40_000
+    n = 20_000
     path = _big_csv(tmp_path / "big.csv", n)
     small, peak_small = _peak(path, tmp_path / "a", 1_000)
     assert small.chunks == n // 1_000 and small.max_chunk_rows <= 1_000
@@ -195,11 +195,11 @@ def test_a_run_that_dies_half_way_leaves_the_previous_files_untouched(tmp_path, 
     calls = {"n": 0}
     real = importer._members_chunk
 
-    def dies_on_second_chunk(ch, ctx):
+    def dies_on_second_chunk(ch, ctx, tokens=None):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # the operator pressed Ctrl-C
-        return real(ch, ctx)
+        return real(ch, ctx, tokens)
 
     monkeypatch.setattr(importer, "_members_chunk", dies_on_second_chunk)
     with pytest.raises(KeyboardInterrupt):

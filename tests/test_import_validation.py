@@ -143,6 +143,22 @@ def test_gender_values(value, expected):
     assert clean["gender"].tolist() == [expected] and issues.empty
 
 
+def test_numbers_excel_turned_into_1e15_form_are_explained(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Member ID", "Member Name", "Aadhaar", "Account No", "Mobile"])
+    wb.active.append(["M1", "Sunita", 1.2345678901234567e15, 1.2345678901234567e15, "9.87654E+09"])
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    res = import_members(path, tmp_path / "out")
+    issues = res.load_issues().set_index("field")
+    for field in ("aadhaar", "bank_account", "mobile"):
+        assert "format the column as Text" in issues.loc[field, "reason"]
+    assert issues.loc["aadhaar", "value"] == "(invalid, hidden)"
+    assert res.load()["aadhaar_kind"].tolist() == ["invalid"]
+
+
 def test_in_memory_rows_are_numbered_like_a_csv():
     df = pd.DataFrame({"Member ID": ["A", "B", "A"], "Name": ["x", "", "y"]})
     clean, rejects, issues = read_members_frame(df)
