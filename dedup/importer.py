@@ -79,13 +79,12 @@ LABELS = {
     "aadhaar": "Aadhaar", "ifsc": "IFSC", "parent_id": "parent ID", "formation_date": "formation date",
 }
 ID_FIELDS = frozenset({"member_id", "shg_id", "cbo_id", "parent_id"})
-TEXT_FIELDS = ("state", "district", "block", "panchayat", "village", "shg_id", "shg_name",
-               "member_name", "relation_name", "cbo_name", "parent_id")
 LOCATION_FIELDS = ("state", "district", "block", "panchayat", "village")
 
 # Runs of 11+ digits (spaces/hyphens allowed between): Aadhaar, VID, most account numbers.
 _LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ \-]?\d){10,}(?!\d)")
 _EXCEL_SCI = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+LONG_NUMBER_HIDDEN = "a long number (Aadhaar or account?) in this text was hidden"
 EXCEL_LOST_DIGITS = ("Excel turned this number into 1.2E+15 form and lost digits: format the "
                      "column as Text in Excel and export again")
 
@@ -296,17 +295,19 @@ def _text(v: str) -> tuple[str | None, str | None]:
     if t.lower() in NULL_TEXTS:
         return None, None
     if _LONG_DIGITS.search(t):
-        return _LONG_DIGITS.sub(_mask_run, t), "a long number (Aadhaar or account?) in this text was hidden"
+        return _LONG_DIGITS.sub(_mask_run, t), LONG_NUMBER_HIDDEN
     return t, None
 
 
 _LONG_DIGITS_ARROW = r"\d(?:[ \-]?\d){10,}"
 _NULL_ARROW = pa.array(sorted(NULL_TEXTS))
-LONG_NUMBER_HIDDEN = "a long number (Aadhaar or account?) in this text was hidden"
 
 
-def _texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :func:`_text` for a whole column (pyarrow compute: names and ids rarely repeat)."""
+def _texts(values: np.ndarray, hide_long_numbers: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`_text` for a whole column (pyarrow compute: names and ids rarely repeat).
+
+    hide_long_numbers=False for ID columns: a 14-digit member ID is an ID, not an Aadhaar,
+    and hiding digits would make two different IDs look the same."""
     n = len(values)
     if n == 0:
         return _none(0), _none(0)
@@ -314,6 +315,8 @@ def _texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     is_null = pc.fill_null(pc.is_in(pc.utf8_lower(arr), value_set=_NULL_ARROW), True)
     fixed = pc.if_else(is_null, pa.scalar(None, pa.string()), arr).to_numpy(zero_copy_only=False)
     why = _none(n)
+    if not hide_long_numbers:
+        return fixed.astype(object), why
     long_idx = np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, _LONG_DIGITS_ARROW), False)
                               .to_numpy(zero_copy_only=False))
     for i in long_idx:
@@ -691,7 +694,7 @@ def _row_checks(ch: Chunk, ctx: _Ctx, required: list[str]) -> tuple[_Rejects, di
                     f"{ctx.width} columns): a comma or tab inside a value?", "more values than columns")
     values: dict[str, np.ndarray] = {}
     for name in required:
-        texts = _texts(_col(ch, ctx, name))[0]
+        texts = _texts(_col(ch, ctx, name), hide_long_numbers=name not in ID_FIELDS)[0]
         values[name] = texts
         for i in np.flatnonzero(pd.isna(texts) & ~bad_width):
             rej.add(i, name, f"{LABELS.get(name, name)} is empty; it is required")
@@ -735,7 +738,7 @@ def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Pa
     out: dict[str, object] = {"member_id": a_ids, "source_row": a_rows}
     for name in ("state", "district", "block", "panchayat", "village", "shg_id", "shg_name",
                  "member_name", "relation_name"):
-        fixed, why = _texts(_col(ch, ctx, name)[acc])
+        fixed, why = _texts(_col(ch, ctx, name)[acc], hide_long_numbers=name not in ID_FIELDS)
         issues.add(name, a_rows, [a_ids], fixed, why, None)  # 'fixed' is already scrubbed
         out[name] = fixed
     out["relation_type"] = check("relation_type", _relation, category=lambda r: "relation not recognised")[0]
@@ -806,7 +809,7 @@ def _cbos_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
     issues = _Issues(ctx)
     out: dict[str, object] = {"cbo_id": a_ids, "source_row": a_rows, "cbo_type": types[acc]}
     for name in ("cbo_name",) + LOCATION_FIELDS + ("parent_id",):
-        fixed, why = _texts(_col(ch, ctx, name)[acc])
+        fixed, why = _texts(_col(ch, ctx, name)[acc], hide_long_numbers=name not in ID_FIELDS)
         out[name] = fixed
         issues.add(name, a_rows, [a_ids], fixed, why, None)
     out["parent_status"] = _none(len(acc))  # filled in after all rows are read

@@ -159,6 +159,16 @@ def test_numbers_excel_turned_into_1e15_form_are_explained(tmp_path):
     assert res.load()["aadhaar_kind"].tolist() == ["invalid"]
 
 
+def test_long_numeric_ids_are_ids_not_hidden_numbers():
+    df = pd.DataFrame({"member_id": ["10203040506070", "10203040506071", "10203040506070"],
+                       "member_name": ["A", "B", "C"], "shg_id": ["998877665544332"] * 3})
+    clean, rejects, issues = read_members_frame(df)
+    assert clean["member_id"].tolist() == ["10203040506070", "10203040506071"]
+    assert clean["shg_id"].tolist() == ["998877665544332"] * 2
+    assert rejects["reason"].tolist() == ["member ID 10203040506070 is already used in row 2; that first row was kept"]
+    assert issues.empty
+
+
 def test_in_memory_rows_are_numbered_like_a_csv():
     df = pd.DataFrame({"Member ID": ["A", "B", "A"], "Name": ["x", "", "y"]})
     clean, rejects, issues = read_members_frame(df)
