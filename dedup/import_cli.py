@@ -80,8 +80,9 @@ def _guard(fn, *args, **kwargs) -> TableImportResult:
         return fn(*args, **kwargs)
     except ExportFileError as e:
         _fail(e.message, EXIT_FILE_ERROR)
-    except PermissionError as e:
-        _fail(f"permission denied: {e.filename}", EXIT_FILE_ERROR)
+    except OSError as e:  # cannot write the output folder, disk full, ...
+        where = f": {e.filename}" if e.filename else ""
+        _fail(f"{e.strerror or type(e).__name__}{where}", EXIT_FILE_ERROR)
     raise AssertionError  # unreachable
 
 

@@ -33,6 +33,7 @@ import gc
 import logging
 import os
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -919,7 +920,7 @@ def _raise_missing(kind: str, headers: list[str]) -> None:
 def _prepare(kind: str, table: Table, as_of_year: int | None) -> tuple[_Ctx, list[str]]:
     positions, clashes = resolve_headers(table.headers, kind)
     if clashes:
-        text = "; ".join(f"{', '.join(repr(table.headers[p]) for p in ps)} all mean {c}"
+        text = "; ".join(f"{', '.join(repr(scrub(table.headers[p])) for p in ps)} all mean {c}"
                          for c, ps in clashes.items())
         raise ExportFileError(f"Two columns of {table.path.name} mean the same thing ({text}). "
                               "Delete or rename one of them and import again.")
@@ -942,17 +943,27 @@ class _Writers:
         out_dir.mkdir(parents=True, exist_ok=True)
         names = OUTPUT_FILES[kind]
         self.final = [out_dir / n for n in names]
-        tag = f".tmp-{os.getpid()}"
-        self.temp = [out_dir / f".{n}{tag}" for n in names]
-        self.parquet = pq.ParquetWriter(self.temp[0], schema)
-        self._files = [open(t, "w", encoding="utf-8-sig", newline="") for t in self.temp[1:]]
-        self.rejects = csv.writer(self._files[0])
-        self.issues = csv.writer(self._files[1])
-        self.rejects.writerow(reject_header)
-        self.issues.writerow(issue_header)
+        self.temp: list[Path] = []
+        self.parquet = None
+        self._files: list = []
+        try:
+            for n in names:  # unique names: two imports into one folder never share a temp file
+                fd, tmp = tempfile.mkstemp(prefix=f".{n}.", suffix=".partial", dir=out_dir)
+                os.close(fd)
+                self.temp.append(Path(tmp))
+            self.parquet = pq.ParquetWriter(self.temp[0], schema)
+            self._files = [open(t, "w", encoding="utf-8-sig", newline="") for t in self.temp[1:]]
+            self.rejects = csv.writer(self._files[0])
+            self.issues = csv.writer(self._files[1])
+            self.rejects.writerow(reject_header)
+            self.issues.writerow(issue_header)
+        except BaseException:
+            self.abort()
+            raise
 
     def close(self) -> None:
-        self.parquet.close()
+        if self.parquet is not None:
+            self.parquet.close()
         for f in self._files:
             f.close()
 
@@ -985,7 +996,7 @@ def _read_ahead(chunks: Iterable[Chunk], ctx: _Ctx) -> Iterator[tuple[Chunk, "_T
 
 
 def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
-         process: Callable[[Chunk, _Ctx], _Part], result_cls: type,
+         process: Callable[[Chunk, _Ctx, "_Tokens"], _Part], result_cls: type,
          setup: Callable[[_Ctx], None] | None = None,
          finish: Callable[[_Ctx, "_Writers", TableImportResult], None] | None = None,
          workers: int | None = None) -> TableImportResult:

@@ -96,6 +96,14 @@ def test_missing_file_and_folder(tmp_path):
     assert_clean_failure(run("cbos", tmp_path, "--out", tmp_path / "out"), 2, "is a folder")
 
 
+def test_output_folder_that_cannot_be_written(tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text("Member ID,Member Name\nM1,A\n", encoding="utf-8")
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the folder should be")
+    assert_clean_failure(run("members", src, "--out", blocker), 2, "File exists")
+
+
 def test_latin1_file_is_read_with_a_guess_and_says_so(tmp_path):
     path = tmp_path / "latin.csv"
     rows = "".join(f"M{i},José Müller {i},Señora Village\n" for i in range(30))
