@@ -14,7 +14,7 @@ Categories.  A true pair takes the ``case`` of its later record (what the
 bookkeeper did differently: respelling, script, marriage, format, typo,
 reentry, sparse, or a hand-written case ``hand_*``).  A false pair is
 ``household`` (same household: mother-in-law / daughter-in-law, sisters-in-law,
-mother / daughter), ``namesake_village`` / ``namesake_block`` (same given name),
+mother / daughter), ``namesake_village`` / ``namesake_other_village`` (same given name),
 ``hand_neg_*`` (hand-written traps) or ``other``.
 """
 from __future__ import annotations
@@ -104,7 +104,8 @@ def false_pairs(pairs: pd.DataFrame, truth: pd.DataFrame, members: pd.DataFrame)
         elif a["household_id"] == b["household_id"]:
             cat = "household"
         elif a["name_key"] == b["name_key"]:
-            cat = "namesake_village" if village[r.member_id_l] == village[r.member_id_r] else "namesake_block"
+            same_village = village[r.member_id_l] == village[r.member_id_r]
+            cat = "namesake_village" if same_village else "namesake_other_village"
         else:
             cat = "other"
         rows.append({"member_id_l": r.member_id_l, "member_id_r": r.member_id_r,
@@ -135,6 +136,8 @@ def _print_breakdown(title: str, df: pd.DataFrame, members: pd.DataFrame, total_
         extra = f" of {total_by_cat[cat]} ({n / total_by_cat[cat]:.0%})" if total_by_cat and cat in total_by_cat else ""
         print(f"   {cat:28s} {n:5d}{extra}", file=out)
     idx = members.set_index("member_id")
+    if n_examples <= 0:
+        return
     print(f"-- examples (up to {n_examples}); name | relation | village | age | mobile | Aadhaar", file=out)
     # spread the examples across categories, worst first
     picked = []

@@ -147,7 +147,7 @@ def test_breakdown_counts_missed_and_false_pairs():
                           "duplicate_class": "potential"})
     fp = false_pairs(pairs, truth, members)
     assert len(fp) == len(pairs)
-    assert set(fp["category"]) <= {"household", "namesake_village", "namesake_block", "other"}
+    assert set(fp["category"]) <= {"household", "namesake_village", "namesake_other_village", "other"}
 
 
 # --------------------------------------------------------------------------- the pipeline
