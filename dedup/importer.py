@@ -709,11 +709,17 @@ def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Pa
     rows = ch.rows
     rej, req = _row_checks(ch, ctx, ["member_id", "member_name"])
     ids, names = req["member_id"], req["member_name"]
-    qmarks = pc.match_substring_regex(pa.array(names, pa.string(), from_pandas=True), r"^[?\s]+$")
-    for i in np.flatnonzero(~rej.mask & pc.fill_null(qmarks, False).to_numpy(zero_copy_only=False)):
+    name_arr = pa.array(names, pa.string(), from_pandas=True)
+    qmarks = pc.fill_null(pc.match_substring_regex(name_arr, r"^[?\s]+$"), False).to_numpy(zero_copy_only=False)
+    raw_names = pa.array(_col(ch, ctx, "member_name"), pa.string(), from_pandas=True)  # before digits are hidden
+    letters = pc.fill_null(pc.match_substring_regex(raw_names, r"\pL"), True).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~rej.mask & qmarks):
         rej.add(i, "member_name", "member name is only question marks: the file was saved in an "
                 "encoding that lost the script; save it as 'CSV UTF-8' and export again",
                 "name lost to encoding (????)")
+    for i in np.flatnonzero(~rej.mask & ~letters):
+        rej.add(i, "member_name", "member name has no letters (a number in the name column?)",
+                "name has no letters")
     seen = ctx.seen
     for i in np.flatnonzero(~rej.mask):
         first = seen.setdefault(ids[i], int(rows[i]))

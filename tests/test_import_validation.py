@@ -159,6 +159,15 @@ def test_numbers_excel_turned_into_1e15_form_are_explained(tmp_path):
     assert res.load()["aadhaar_kind"].tolist() == ["invalid"]
 
 
+def test_a_name_without_letters_is_rejected():
+    df = pd.DataFrame({"member_id": ["1", "2", "3", "4"],
+                       "member_name": ["12345", "234567890123", "सुनीता", "Ms. K. 2"]})
+    clean, rejects, _ = read_members_frame(df)
+    assert clean["member_name"].tolist() == ["सुनीता", "Ms. K. 2"]
+    assert rejects["reason"].tolist() == ["member name has no letters (a number in the name column?)"] * 2
+    assert "234567890123" not in rejects.to_csv()
+
+
 def test_long_numeric_ids_are_ids_not_hidden_numbers():
     df = pd.DataFrame({"member_id": ["10203040506070", "10203040506071", "10203040506070"],
                        "member_name": ["A", "B", "C"], "shg_id": ["998877665544332"] * 3})
