@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import logging
 import os
 import re
@@ -451,7 +452,9 @@ PARALLEL_MIN_VALUES = 20_000
 
 
 def _apply(fn: Callable[[str], tuple], values: list[str]) -> list[tuple]:
-    return [fn(v) for v in values]
+    """fn over values, returned as columns (one tuple per result field): columns of strings
+    cross a process boundary much faster than many small tuples."""
+    return list(zip(*(fn(v) for v in values)))
 
 
 class _Pool:
@@ -507,7 +510,10 @@ class _Pending:
         for j in range(i + 1):
             results[j] = self.futures[j].result()
         self.parts = self.futures = None  # drop the raw values
-        return [r for part in results for r in part]
+        parts = [r for r in results if r]
+        if not parts:
+            return []
+        return [list(itertools.chain.from_iterable(p[k] for p in parts)) for k in range(len(parts[0]))]
 
 
 def _default_workers() -> int:
@@ -656,11 +662,10 @@ class _Tokens:
     def result(self) -> dict[str, list[np.ndarray]]:
         out: dict[str, list[np.ndarray]] = {}
         for name, (codes, pending) in self.pending.items():
-            results = pending.gather()
             cols = []
-            for k in range(len(results[0]) if results else 0):
-                arr = np.empty(len(results), dtype=object)
-                arr[:] = [r[k] for r in results]
+            for column in pending.gather():
+                arr = np.empty(len(column), dtype=object)
+                arr[:] = column
                 cols.append(arr[codes])
             out[name] = cols
         self.pending = {}
