@@ -49,7 +49,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
 
 from dedup.dates import parse_date
-from dedup.header_aliases import (KIND_COLUMNS, REQUIRED, alias_lookup, example_headers,
+from dedup.header_aliases import (REQUIRED, alias_lookup, example_headers,
                                   resolve_header, resolve_headers)
 from dedup.mobile import normalise_mobile
 from dedup.readers import EXTRA_FIELDS, Chunk, ExportFileError, Table, frame_table, open_table
@@ -1169,20 +1169,29 @@ def import_memberships(path: Path, out_dir: Path, *, members: Path | None = None
     reported as a field issue.
     """
     out_dir = Path(out_dir)
-    members = members or (out_dir / OUTPUT_FILES["members"][0])
-    cbos = cbos or (out_dir / OUTPUT_FILES["cbos"][0])
+    for given, what in ((members, "members"), (cbos, "CBO")):
+        if given is not None and not Path(given).is_file():
+            raise ExportFileError(f"The {what} file to check against was not found: {given}")
+    members = Path(members or (out_dir / OUTPUT_FILES["members"][0]))
+    cbos = Path(cbos or (out_dir / OUTPUT_FILES["cbos"][0]))
     table = _open(path, "memberships", chunk_rows)
     notes = []
 
+    def read_ids(p: Path, columns: list[str]) -> pa.Table:
+        try:
+            return pq.read_table(p, columns=columns)
+        except Exception as e:  # pyarrow raises several types for a wrong or damaged file
+            raise ExportFileError(f"{p} is not a clean file from `pehchaan import` "
+                                  f"({type(e).__name__}); import it again.") from None
+
     def setup(ctx: _Ctx) -> None:
-        if Path(members).exists():
-            ctx.extra_state["members"] = set(pq.read_table(members, columns=["member_id"])
-                                             .column("member_id").to_pylist())
+        if members.exists():
+            ctx.extra_state["members"] = set(read_ids(members, ["member_id"]).column("member_id").to_pylist())
             notes.append(f"member IDs checked against {members}")
         else:
             notes.append("member IDs not checked: no members file (import members first)")
-        if Path(cbos).exists():
-            t = pq.read_table(cbos, columns=["cbo_id", "cbo_type"])
+        if cbos.exists():
+            t = read_ids(cbos, ["cbo_id", "cbo_type"])
             ctx.extra_state["cbos"] = dict(zip(t.column("cbo_id").to_pylist(), t.column("cbo_type").to_pylist()))
             notes.append(f"CBO IDs checked against {cbos}")
         else:

@@ -286,3 +286,15 @@ def test_memberships_without_reference_files_say_so(tmp_path):
     assert res.rows_accepted == 1
     assert any("member IDs not checked" in n for n in res.notes)
     assert pq.read_table(res.memberships_path).num_rows == 1
+
+
+def test_memberships_reference_file_given_but_missing_is_an_error(tmp_path):
+    from dedup.importer import ExportFileError
+
+    path = tmp_path / "ms.csv"
+    path.write_text("cbo_id,member_id\nS1,M1\n", encoding="utf-8")
+    with pytest.raises(ExportFileError, match="members file to check against was not found"):
+        import_memberships(path, tmp_path / "out", members=tmp_path / "nope.parquet")
+    (tmp_path / "bad.parquet").write_text("not parquet")
+    with pytest.raises(ExportFileError, match="not a clean file"):
+        import_memberships(path, tmp_path / "out", cbos=tmp_path / "bad.parquet")
