@@ -18,6 +18,8 @@ from splink import Linker, SettingsCreator, block_on
 from models.member_model import (
     BLOCKING_RULES,
     COMPARISONS,
+    PRIOR_RULES,
+    PRIOR_RULES_RECALL,
     TRAINING_BLOCKING_RULES,
     UNIQUE_ID,
     splink_settings,
@@ -69,50 +71,55 @@ class TrainingReport:
     fixed_u: dict
     em_rules: list[str]
     u_max_pairs: float
+    data_note: str = ""
 
 
-def measure_household_u(features: pd.DataFrame) -> dict[str, float]:
-    """u for 'same mobile' and 'same bank account' among pairs in the same village.
+def measure_household_u(features: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """u for 'same mobile' / 'same bank account' levels, among pairs in the same village.
 
     Splink's random sampling compares women from anywhere, who almost never share a
-    phone, so equal mobiles would look like near-proof. Among neighbours (the pairs
-    blocking actually produces) phones and accounts are shared by households; the
-    share among same-village pairs is the honest u. True duplicates are included in
-    that share, which errs on the side of weaker evidence.
+    phone, so an equal mobile would look like near-proof. Among neighbours (the pairs
+    blocking actually produces) households share phones and accounts; the share among
+    same-village pairs is the honest u. True duplicates are included in that share,
+    which errs on the side of weaker evidence.
+    Returns {column: {"similar": u, "different": u}} by whether given names are similar.
     """
     import duckdb
 
     con = duckdb.connect()
-    con.register("f", features[["village_key", "mobile", "bank_token"]])
+    con.register("f", features[["member_id", "village_key", "given_key", "mobile", "bank_token"]])
     out = {}
     for col in ("mobile", "bank_token"):
-        same, total = con.execute(f"""
-            WITH v AS (SELECT village_key, {col} AS x FROM f
-                       WHERE village_key IS NOT NULL AND {col} IS NOT NULL),
-                 per_village AS (SELECT village_key, count(*) AS n FROM v GROUP BY 1),
-                 per_value AS (SELECT village_key, x, count(*) AS k FROM v GROUP BY 1, 2)
-            SELECT (SELECT coalesce(sum(k * (k - 1) / 2), 0) FROM per_value),
-                   (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM per_village)
-        """).fetchone()
-        out[col] = max(float(same) / float(total), 1e-6) if total else 1e-3
+        total = con.execute(f"""
+            SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (
+              SELECT count(*) AS n FROM f WHERE village_key IS NOT NULL AND {col} IS NOT NULL
+              GROUP BY village_key)""").fetchone()[0]
+        similar, different = con.execute(f"""
+            SELECT coalesce(sum(CASE WHEN levenshtein(l.given_key, r.given_key) <= 2 THEN 1 ELSE 0 END), 0),
+                   coalesce(sum(CASE WHEN levenshtein(l.given_key, r.given_key) <= 2 THEN 0 ELSE 1 END), 0)
+            FROM f l JOIN f r ON l.village_key = r.village_key AND l.{col} = r.{col}
+                              AND l.member_id < r.member_id""").fetchone()
+        total = float(total) or 1.0
+        out[col] = {"similar": max(similar / total, 1e-7), "different": max(different / total, 1e-7)}
     con.close()
     return out
 
 
-def _settings_with_fixed_u(fixed: dict[str, float]) -> dict:
+def _settings_with_fixed_u(fixed: dict[str, dict[str, float]]) -> dict:
     settings = splink_settings().create_settings_dict("duckdb")
     for comp in settings["comparisons"]:
         col = {"mobile": "mobile", "bank_account": "bank_token"}.get(comp["output_column_name"])
         if col is None:
             continue
         for lv in comp["comparison_levels"]:
-            if lv.get("fix_u_probability"):
-                lv["u_probability"] = fixed[col]
+            if lv.get("fix_u_probability") and "u_probability" not in lv:
+                kind = "similar" if "similar" in lv["label_for_charts"] else "different"
+                lv["u_probability"] = fixed[col][kind]
     return settings
 
 
 def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
-          u_max_pairs: float = 2e6, seed: int = 42) -> TrainingReport:
+          u_max_pairs: float = 2e6, seed: int = 42, data_note: str = "") -> TrainingReport:
     """Unsupervised: u by random sampling, m by EM over several blocking rules."""
     fixed = measure_household_u(features)
     settings = _settings_with_fixed_u(fixed)
@@ -120,7 +127,7 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
     sdf = db_api.register(_prepare_for_splink(features))
     linker = Linker(sdf, settings, log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("aadhaar_token")], recall=0.35)
+        [block_on(*c) for c in PRIOR_RULES], recall=PRIOR_RULES_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     for cols in TRAINING_BLOCKING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -132,7 +139,7 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
     tmp.replace(model_out)
     lam = model["probability_two_random_records_match"]
     report = TrainingReport(len(features), lam, fixed,
-                            [" & ".join(c) for c in TRAINING_BLOCKING_RULES], u_max_pairs)
+                            [" & ".join(c) for c in TRAINING_BLOCKING_RULES], u_max_pairs, data_note)
     _write_model_card(model_out, report)
     return report
 
@@ -142,12 +149,13 @@ def _write_model_card(model_path: Path, r: TrainingReport) -> None:
     card.write_text(f"""# Member model card: {model_path.name}
 
 - trained: {date.today().isoformat()} (Splink 5, unsupervised)
-- data: {r.rows:,} member rows
+- data: {r.rows:,} member rows{(' (' + r.data_note + ')') if r.data_note else ''}
 - prior (probability two random records match): {r.probability_two_random_records_match:.3g}
-  (estimated from pairs sharing an Aadhaar token, recall 0.35)
-- u: random sampling of {r.u_max_pairs:,.0f} pairs; except 'same mobile' (u={r.fixed_u['mobile']:.4g})
-  and 'same bank account' (u={r.fixed_u['bank_token']:.4g}), measured among same-village pairs and
-  fixed, because households share phones and accounts
+  (estimated from deterministic rules {'; '.join(' & '.join(c) for c in PRIOR_RULES)},
+  assumed to find {PRIOR_RULES_RECALL:.0%} of true duplicates)
+- u: random sampling of {r.u_max_pairs:,.0f} pairs; except the 'same mobile' and 'same bank account'
+  levels, measured among same-village pairs and fixed, because households share phones and accounts:
+  {json.dumps(r.fixed_u)}
 - m: expectation maximisation, one pass per blocking rule: {'; '.join(r.em_rules)}
 - comparisons: {', '.join(c.name for c in COMPARISONS)} (defined in models/member_model.py)
 """)

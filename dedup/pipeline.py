@@ -6,6 +6,7 @@ presence means the run finished.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,12 +116,15 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
         with st.stage("import"):
             imported = import_members(Path(input_path), out_dir, as_of_year=opts.as_of_year)
             clean = imported.load()
-            files["rejects"] = imported.rejects_path
-            files["issues"] = imported.issues_path
+            # The state team looks for rejects.csv / issues.csv next to the results.
+            files["rejects"] = out_dir / "rejects.csv"
+            files["issues"] = out_dir / "issues.csv"
+            os.replace(imported.rejects_path, files["rejects"])
+            os.replace(imported.issues_path, files["issues"])
         if clean.empty:
             from dedup.importer import ExportFileError
             raise ExportFileError(f"{input_path}: no usable member rows "
-                                  f"({imported.rows_rejected} rejected; see {imported.rejects_path})")
+                                  f"({imported.rows_rejected} rejected; see {files['rejects']})")
         with st.stage("features"):
             features = member_features(clean)
         with st.stage("train"):

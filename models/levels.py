@@ -247,6 +247,10 @@ class Level:
     # Households share phones and accounts: for such levels the u-probability is
     # measured among same-village pairs and fixed, instead of Splink's random pairs.
     fix_u: bool = False
+    # A judgement, not learnt: for levels the data cannot teach (e.g. gender differs in
+    # an all-women export), m and u are set here and kept fixed through training.
+    fixed_m: float | None = None
+    fixed_u: float | None = None
     # Plain-words explanation for block managers (English, Hindi).
     explain_en: str = ""
     explain_hi: str = ""
@@ -292,6 +296,8 @@ class Comparison:
                     "label_for_charts": lv.label,
                     "is_null_level": lv.is_null,
                     **({"fix_u_probability": True} if lv.fix_u else {}),
+                    **({"m_probability": lv.fixed_m, "fix_m_probability": True} if lv.fixed_m else {}),
+                    **({"u_probability": lv.fixed_u, "fix_u_probability": True} if lv.fixed_u else {}),
                 }
                 for lv in self.levels
             ],

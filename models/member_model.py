@@ -153,18 +153,25 @@ GENDER = Comparison(
     (
         _null("gender"),
         Level("same", Exact("gender"), explain_en="same gender", explain_hi="लिंग एक"),
-        Level("different", None, explain_en="different gender", explain_hi="लिंग अलग"),
+        # Almost every member is a woman, so EM never sees this level: a different
+        # gender is a data-entry slip in ~1 of 500 true duplicates, but ~1 in 50
+        # random pairs where men are enrolled.
+        Level("different", None, fixed_m=0.002, fixed_u=0.05,
+              explain_en="different gender", explain_hi="लिंग अलग"),
     ),
 )
 
 MOBILE = Comparison(
     "mobile",
-    "Mobile number: a household often shares one, so its weight is measured among neighbours",
+    "Mobile number: one phone often serves a household, so it counts only with a similar name",
     (
         _null("mobile"),
-        Level("same", Exact("mobile"), fix_u=True,
-              explain_en="same mobile (households often share one)",
-              explain_hi="मोबाइल एक (परिवार अक्सर एक फ़ोन साझा करते हैं)"),
+        Level("same with similar name", Exact("mobile") & LevenshteinAtMost("given_key", 2), fix_u=True,
+              explain_en="same mobile and a similar name",
+              explain_hi="मोबाइल एक और नाम मिलता-जुलता"),
+        Level("same with different name", Exact("mobile"), fix_u=True,
+              explain_en="same mobile but a different name: likely another woman of the same household",
+              explain_hi="मोबाइल एक पर नाम अलग: शायद एक ही परिवार की दूसरी महिला"),
         Level("different", None, explain_en="different mobile", explain_hi="मोबाइल अलग"),
     ),
 )
@@ -175,7 +182,10 @@ AADHAAR = Comparison(
     (
         _null("aadhaar_token"),
         Level("same", Exact("aadhaar_token"), explain_en="same Aadhaar", explain_hi="आधार एक"),
-        Level("different", None, explain_en="different valid Aadhaar numbers",
+        # Two valid, different numbers for one woman happen only when a number is typed
+        # on the wrong member; EM cannot see this among Aadhaar-blocked pairs.
+        Level("different", None, fixed_m=0.002,
+              explain_en="different valid Aadhaar numbers",
               explain_hi="आधार संख्या अलग"),
     ),
 )
@@ -188,7 +198,8 @@ AADHAAR_LAST4 = Comparison(
               explain_en="not compared", explain_hi="तुलना नहीं"),
         Level("same", Exact("aadhaar_last4"), explain_en="same last 4 Aadhaar digits",
               explain_hi="आधार के अंतिम 4 अंक एक"),
-        Level("different", None, explain_en="different last 4 Aadhaar digits",
+        Level("different", None, fixed_m=0.01,
+              explain_en="different last 4 Aadhaar digits",
               explain_hi="आधार के अंतिम 4 अंक अलग"),
     ),
 )
@@ -198,9 +209,12 @@ BANK = Comparison(
     "Bank account token (bank code + account): households sometimes share one",
     (
         _null("bank_token"),
-        Level("same", Exact("bank_token"), fix_u=True,
-              explain_en="same bank account (households sometimes share one)",
-              explain_hi="बैंक खाता एक (परिवार कभी-कभी साझा करते हैं)"),
+        Level("same with similar name", Exact("bank_token") & LevenshteinAtMost("given_key", 2), fix_u=True,
+              explain_en="same bank account and a similar name",
+              explain_hi="बैंक खाता एक और नाम मिलता-जुलता"),
+        Level("same with different name", Exact("bank_token"), fix_u=True,
+              explain_en="same bank account but a different name: a shared household account?",
+              explain_hi="बैंक खाता एक पर नाम अलग: परिवार का साझा खाता?"),
         Level("different", None, explain_en="different bank account", explain_hi="बैंक खाता अलग"),
     ),
 )
@@ -230,11 +244,22 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
 )
 
 # EM training passes: each fixes (blocks on) some comparisons so the others can be learnt.
+# Each pass blocks on keys under which true duplicates are a large share of pairs;
+# looser passes (a block and a common name) let EM learn "same village" instead of
+# "same woman", because in a block the village is what separates pairs most.
 TRAINING_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
-    ("block_key", "given_key"),
-    ("village_key", "yob"),
-    ("block_key", "relation_key", "relation_surname_key"),
+    ("aadhaar_token",),
+    ("village_key", "given_key"),
+    ("given_key", "relation_key", "yob"),
 )
+
+# Deterministic rules, with the share of true duplicates they are believed to find,
+# to estimate the prior (probability that two random records are the same woman).
+PRIOR_RULES: tuple[tuple[str, ...], ...] = (
+    ("aadhaar_token",),
+    ("village_key", "given_key", "relation_key", "yob"),
+)
+PRIOR_RULES_RECALL = 0.5
 
 UNIQUE_ID = "member_id"
 

@@ -37,8 +37,8 @@ def pairs():
     return pd.DataFrame([
         _pair("a", "b", 0.999, aadhaar="same", first_name="same spelling"),
         _pair("c", "d", 0.93, first_name="sounds the same"),
-        _pair("e", "f", 0.5, bank_account="same", first_name="sounds the same", gender="same"),
-        _pair("g", "h", 0.2, bank_account="same", first_name="different"),
+        _pair("e", "f", 0.5, bank_account="same with similar name", first_name="sounds the same", gender="same"),
+        _pair("g", "h", 0.2, bank_account="same with similar name", first_name="different"),
         _pair("i", "j", 0.6, aadhaar="same", first_name="different"),
         _pair("k", "l", 0.97, first_name="same spelling"),
     ])
