@@ -18,8 +18,6 @@ from splink import Linker, SettingsCreator, block_on
 from models.member_model import (
     BLOCKING_RULES,
     COMPARISONS,
-    PRIOR_RULES,
-    PRIOR_RULES_RECALL,
     TRAINING_BLOCKING_RULES,
     UNIQUE_ID,
     splink_settings,
@@ -105,6 +103,24 @@ def measure_household_u(features: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
+def estimate_prior(features: pd.DataFrame) -> float:
+    """Probability that two random records are the same woman, from Aadhaar tokens.
+
+    Among records that both carry a full, valid Aadhaar, equal tokens find every
+    duplicate (recall ~1), so (pairs sharing a token) / (pairs of tokened records)
+    estimates the prior without guessing a recall, as Splink's deterministic-rule
+    estimate would need. It assumes Aadhaar coverage does not depend on whether a
+    woman was entered twice; with no tokens at all we fall back to Splink's default.
+    """
+    tokens = features["aadhaar_token"].dropna()
+    n = len(tokens)
+    if n < 100:
+        return 1e-4
+    counts = tokens.value_counts()
+    same = float((counts * (counts - 1) / 2).sum())
+    return max(same, 1.0) / (n * (n - 1) / 2)
+
+
 def _settings_with_fixed_u(fixed: dict[str, dict[str, float]]) -> dict:
     settings = splink_settings().create_settings_dict("duckdb")
     for comp in settings["comparisons"]:
@@ -126,8 +142,7 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
     db_api = make_db_api(engine)
     sdf = db_api.register(_prepare_for_splink(features))
     linker = Linker(sdf, settings, log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on(*c) for c in PRIOR_RULES], recall=PRIOR_RULES_RECALL)
+    linker._settings_obj._probability_two_random_records_match = estimate_prior(features)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     for cols in TRAINING_BLOCKING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -151,8 +166,7 @@ def _write_model_card(model_path: Path, r: TrainingReport) -> None:
 - trained: {date.today().isoformat()} (Splink 5, unsupervised)
 - data: {r.rows:,} member rows{(' (' + r.data_note + ')') if r.data_note else ''}
 - prior (probability two random records match): {r.probability_two_random_records_match:.3g}
-  (estimated from deterministic rules {'; '.join(' & '.join(c) for c in PRIOR_RULES)},
-  assumed to find {PRIOR_RULES_RECALL:.0%} of true duplicates)
+  (pairs sharing an Aadhaar token / pairs of records that both carry one)
 - u: random sampling of {r.u_max_pairs:,.0f} pairs; except the 'same mobile' and 'same bank account'
   levels, measured among same-village pairs and fixed, because households share phones and accounts:
   {json.dumps(r.fixed_u)}

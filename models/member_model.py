@@ -253,13 +253,7 @@ TRAINING_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("given_key", "relation_key", "yob"),
 )
 
-# Deterministic rules, with the share of true duplicates they are believed to find,
-# to estimate the prior (probability that two random records are the same woman).
-PRIOR_RULES: tuple[tuple[str, ...], ...] = (
-    ("aadhaar_token",),
-    ("village_key", "given_key", "relation_key", "yob"),
-)
-PRIOR_RULES_RECALL = 0.5
+
 
 UNIQUE_ID = "member_id"
 
