@@ -39,7 +39,8 @@ def pairs():
         _pair("c", "d", 0.93, first_name="sounds the same"),
         _pair("e", "f", 0.5, bank_account="same with similar name", first_name="sounds the same", gender="same"),
         _pair("g", "h", 0.2, bank_account="same with similar name", first_name="different"),
-        _pair("i", "j", 0.6, aadhaar="same", first_name="different"),
+        _pair("i", "j", 0.6, aadhaar="same", first_name="different", year_of_birth="far apart"),
+        _pair("m", "n", 0.99, aadhaar="same", first_name="same spelling", year_of_birth="far apart"),
         _pair("k", "l", 0.97, first_name="same spelling"),
     ])
 
@@ -60,8 +61,12 @@ def test_same_aadhaar_different_name_is_flagged_not_merged(pairs):
     out = apply_rules(pairs, load_rules())
     row = out[out.member_id_l == "i"].iloc[0]
     assert row.duplicate_class is None
-    assert row["flags"] == "same_aadhaar_different_person"
+    assert row["flags"] == "same_aadhaar_different_person;same_aadhaar_details_differ"
     assert "same_aadhaar" in row.rules        # the rule that fired is still recorded
+    # an age gap alone (ages typed years apart) keeps the pair confirmed, with a note to correct
+    aged = out[out.member_id_l == "m"].iloc[0]
+    assert aged.duplicate_class == "confirmed"
+    assert aged["flags"] == "same_aadhaar_details_differ"
 
 
 def test_state_override_raises_threshold(pairs):
@@ -81,7 +86,7 @@ def test_state_override_adds_rule(pairs):
 
 
 def test_vo_fact_flag_only_for_duplicates(pairs):
-    pairs["fact_different_shg_same_vo"] = [True, False, False, True, False, False]
+    pairs["fact_different_shg_same_vo"] = [True, False, False, True, False, False, False]
     out = apply_rules(pairs, load_rules())
     flags = dict(zip(out.member_id_l, out["flags"]))
     assert flags["a"] == "member_in_two_shgs_of_one_vo"
