@@ -25,9 +25,9 @@ from models.member_model import (
 
 log = logging.getLogger(__name__)
 
-# Pairs scoring below this never reach a report (a probability of ~3e-4);
+# Pairs scoring below this never reach a report (a probability of ~0.4%);
 # confirmed pairs (same Aadhaar) are kept whatever their weight.
-FLOOR_MATCH_WEIGHT = -12.0
+FLOOR_MATCH_WEIGHT = -8.0
 
 
 def make_db_api(engine: str, *, spark_master: str | None = None):
@@ -131,6 +131,12 @@ def _settings_with_fixed_u(fixed: dict[str, dict[str, float]]) -> dict:
             if lv.get("fix_u_probability") and "u_probability" not in lv:
                 kind = "similar" if "similar" in lv["label_for_charts"] else "different"
                 lv["u_probability"] = fixed[col][kind]
+                if kind == "different":
+                    # A phone or account shared under a different name is what a household
+                    # looks like: it is no evidence for a match (m = u, weight 0). EM would
+                    # otherwise learn it from the few true duplicates with misread names.
+                    lv["m_probability"] = fixed[col][kind]
+                    lv["fix_m_probability"] = True
     return settings
 
 

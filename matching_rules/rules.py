@@ -188,8 +188,9 @@ def apply_rules(pairs: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """Add duplicate_class ('confirmed' / 'potential' / None), rules and flags columns."""
     out = pairs.copy()
     n = len(out)
-    fired_names: list[list[str]] = [[] for _ in range(n)]
-    flags: list[list[str]] = [[] for _ in range(n)]
+    # Rule names are joined column-wise (numpy string ops), not per row: lakhs of pairs.
+    fired_names = np.full(n, "", dtype=object)
+    flags = np.full(n, "", dtype=object)
     confirmed = np.zeros(n, dtype=bool)
     potential = np.zeros(n, dtype=bool)
     blocked = np.zeros(n, dtype=bool)
@@ -203,13 +204,14 @@ def apply_rules(pairs: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
                 confirmed |= hit
             elif section == "potential":
                 potential |= hit
-            target = flags if section == "flags" else fired_names
-            for i in np.flatnonzero(hit):
-                target[i].append(rule.name)
+            if section == "flags":
+                flags = np.where(hit, flags + rule.name + ";", flags)
+            else:
+                fired_names = np.where(hit, fired_names + rule.name + ";", fired_names)
             if rule.blocks_merge:
                 blocked |= hit
     cls = np.where(blocked, None, np.where(confirmed, CONFIRMED, np.where(potential, POTENTIAL, None)))
     out["duplicate_class"] = cls
-    out["rules"] = [";".join(x) for x in fired_names]
-    out["flags"] = [";".join(x) for x in flags]
+    out["rules"] = pd.Series(fired_names, index=out.index).str.rstrip(";")
+    out["flags"] = pd.Series(flags, index=out.index).str.rstrip(";")
     return out
