@@ -11,7 +11,7 @@ from rich.table import Table
 
 app = typer.Typer(no_args_is_help=True, help="Find duplicate members in a legacy MIS export.")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Engine(str, Enum):
@@ -38,9 +38,13 @@ def members(
     spark_master: str | None = typer.Option(None, help="Spark master URL (with --engine spark)."),
     as_of_year: int | None = typer.Option(None, help="Year the export's ages refer to (default: this year)."),
 ) -> None:
-    """Score every candidate pair, classify confirmed/potential duplicates, cluster, report."""
+    """Score every candidate pair, classify confirmed/potential duplicates, cluster, report.
+
+    Exit codes: 0 done (even with rejected rows); 2 the file, model or rules cannot be
+    used (message says why); 3 no usable rows (every row rejected: see OUT/rejects.csv).
+    """
     from dedup.importer import ExportFileError
-    from dedup.pipeline import RunOptions, run_members
+    from dedup.pipeline import NoUsableRows, RunOptions, run_members
     from matching_rules.rules import RuleError
 
     if model is not None and not model.exists():
@@ -53,6 +57,9 @@ def members(
     except ExportFileError as e:
         err.print(f"[red]Cannot use this file:[/red] {getattr(e, 'message', str(e))}")
         raise typer.Exit(2)
+    except NoUsableRows as e:
+        err.print(f"[red]No usable rows:[/red] {e.message}")
+        raise typer.Exit(3)
     except RuleError as e:
         err.print(f"[red]Rule file problem:[/red] {e}")
         raise typer.Exit(2)

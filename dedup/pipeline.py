@@ -28,6 +28,14 @@ from models.scorer import DEFAULT_MODEL_PATH
 STAGES = ["import", "features", "train", "score", "rules", "clusters", "write"]
 
 
+class NoUsableRows(Exception):
+    """Every row was rejected: nothing to de-duplicate (the rejects file says why)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class RunOptions:
     engine: str = "duckdb"
@@ -122,8 +130,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             os.replace(imported.rejects_path, files["rejects"])
             os.replace(imported.issues_path, files["issues"])
         if clean.empty:
-            from dedup.importer import ExportFileError
-            raise ExportFileError(f"{input_path}: no usable member rows "
+            raise NoUsableRows(f"{input_path}: no usable member rows "
                                   f"({imported.rows_rejected} rejected; see {files['rejects']})")
         with st.stage("features"):
             features = member_features(clean)

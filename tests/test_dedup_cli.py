@@ -1,0 +1,87 @@
+"""`pehchaan dedup members`: bad input gets a clear message and a non-zero exit, never a traceback."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from dedup.cli import app
+
+runner = CliRunner()
+HEADER = "member_id,member_name,village,block,district,age\n"
+
+
+def _run(*args):
+    return runner.invoke(app, ["dedup", "members", *map(str, args)])
+
+
+def _no_traceback(res):
+    text = (res.output or "") + (res.stderr if res.stderr_bytes is not None else "")
+    assert "Traceback" not in text
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    return text
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"", "empty"),
+    (HEADER.encode(), "header"),
+    (b"\xff\xfe\x00\xd8garbage\x00\x00\xff" * 50, ""),
+    (b"just some words, not a table at all", "member_id"),
+])
+def test_whole_file_problems_exit_2_with_a_message(tmp_path, content, needle):
+    f = tmp_path / "export.csv"
+    f.write_bytes(content)
+    res = _run(f, "--out", tmp_path / "out")
+    text = _no_traceback(res)
+    assert res.exit_code == 2, text
+    assert needle.lower() in text.lower()
+    assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_all_names_empty_is_no_usable_rows(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_text(HEADER + "".join(f"M{i},,Rampur,Bodhgaya,Gaya,30\n" for i in range(20)))
+    res = _run(f, "--out", tmp_path / "out")
+    text = _no_traceback(res)
+    assert res.exit_code == 3
+    assert "no usable" in " ".join(text.lower().split())
+    rejects = (tmp_path / "out" / "rejects.csv").read_text(encoding="utf-8-sig")
+    assert rejects.count("M1") >= 1          # nothing is lost: every row is in rejects
+
+
+def test_duplicate_member_ids_are_rejected_not_dropped(tmp_path):
+    f = tmp_path / "export.csv"
+    rows = [f"M{i},Sunita Devi,Rampur,Bodhgaya,Gaya,{30 + i % 20}\n" for i in range(60)]
+    rows.append("M5,Anita Kumari,Rampur,Bodhgaya,Gaya,22\n")
+    f.write_text(HEADER + "".join(rows))
+    res = _run(f, "--out", tmp_path / "out")
+    _no_traceback(res)
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["rows_read"] == 61 and summary["rows_rejected"] == 1 and summary["rows_accepted"] == 60
+    assert "Anita Kumari" in (tmp_path / "out" / "rejects.csv").read_text(encoding="utf-8-sig")
+
+
+def test_missing_input_model_and_bad_rules(tmp_path):
+    res = _run(tmp_path / "nope.csv", "--out", tmp_path / "out")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    f = tmp_path / "export.csv"
+    f.write_text(HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\n")
+    res = _run(f, "--out", tmp_path / "out", "--model", tmp_path / "missing.json")
+    assert res.exit_code == 2 and "Model file not found" in res.output
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("potential_threshold: 7\n")
+    res = _run(f, "--out", tmp_path / "out", "--rules", bad)
+    assert res.exit_code == 2 and "between 0 and 1" in res.output
+
+
+def test_cli_run_writes_outputs_and_prints_summary(small_export, tmp_path):
+    _, files = small_export
+    res = _run(files["members"], "--out", tmp_path / "out", "--format", "parquet", "--state", "bihar")
+    assert res.exit_code == 0, res.output
+    assert "pairs compared" in res.output and "confirmed" in res.output
+    assert (tmp_path / "out" / "pairs.parquet").exists() and (tmp_path / "out" / "clusters.parquet").exists()
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["rules"] == "bihar"
+    shown = runner.invoke(app, ["dedup", "show-summary", str(tmp_path / "out")])
+    assert shown.exit_code == 0 and "surplus records" in shown.output
