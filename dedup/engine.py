@@ -35,8 +35,17 @@ def make_db_api(engine: str, *, spark_master: str | None = None):
         import duckdb
         from splink import DuckDBAPI
 
+        import os
+        import tempfile
+
         con = duckdb.connect()
         con.execute("SET preserve_insertion_order = false")
+        # DuckDB would take 80% of RAM; the pandas side of the pipeline needs room too.
+        # Past this limit DuckDB spills to disk instead of being killed.
+        limit = os.environ.get("PEHCHAAN_DUCKDB_MEMORY", "6GB")
+        spill = os.environ.get("PEHCHAAN_DUCKDB_TEMP", tempfile.gettempdir())
+        con.execute(f"SET memory_limit = '{limit}'")
+        con.execute(f"SET temp_directory = '{spill}/pehchaan-duckdb-spill'")
         return DuckDBAPI(connection=con)
     if engine == "spark":
         from dedup.spark import get_spark
@@ -196,19 +205,26 @@ def load_model_for_engine(model_path: Path) -> dict:
 def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
             floor_match_weight: float = FLOOR_MATCH_WEIGHT,
             spark_master: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Score all blocked pairs; return (pairs above the floor or same Aadhaar, pairs compared)."""
+    """Score all blocked pairs; return (pairs above the floor or same Aadhaar, pairs compared).
+
+    Splink filters at the floor inside its own SQL, so the tens of millions of weak
+    pairs of a crore-row run are never materialised with their columns. Same-Aadhaar
+    pairs that fall below the floor (badly mistyped records) are still needed for the
+    confirmed class and flags; they are few, and scored by the real-time scorer,
+    which gives the same numbers as Splink (tests/test_parity.py).
+    """
     db_api = make_db_api(engine, spark_master=spark_master)
     sdf = db_api.register(_prepare_for_splink(features))
     linker = Linker(sdf, load_model_for_engine(model_path), log_level=logging.WARNING)
-    scored = linker.inference.predict()
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    n_compared = int(db_api.query_sql(f"SELECT count(*) AS n FROM {blocked.physical_name}",
+                                      output_type="pandas")["n"].iloc[0])
+    scored = linker.inference.predict(threshold_match_weight=floor_match_weight)
     keep_cols = [f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_weight", "match_probability",
                  *_gamma_columns(), "district_l", "block_l", "district_r", "block_r"]
-    aadhaar_same = "gamma_aadhaar = 1"
-    sql = (f"SELECT {', '.join(keep_cols)} FROM {scored.physical_name} "
-           f"WHERE match_weight >= {floor_match_weight} OR {aadhaar_same}")
-    n_compared = int(db_api.query_sql(f"SELECT count(*) AS n FROM {scored.physical_name}",
-                                      output_type="pandas")["n"].iloc[0])
-    pairs = db_api.query_sql(sql, output_type="pandas")
+    pairs = db_api.query_sql(f"SELECT {', '.join(keep_cols)} FROM {scored.physical_name}",
+                             output_type="pandas")
+    pairs = _add_same_aadhaar_below_floor(pairs, features, model_path)
     # Canonical order so DuckDB and Spark outputs compare row for row.
     swap = pairs[f"{UNIQUE_ID}_l"].astype(str) > pairs[f"{UNIQUE_ID}_r"].astype(str)
     if swap.any():
@@ -216,3 +232,37 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
             pairs.loc[swap, [a, b]] = pairs.loc[swap, [b, a]].values
     pairs = pairs.sort_values([f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"]).reset_index(drop=True)
     return pairs, n_compared
+
+
+def _add_same_aadhaar_below_floor(pairs: pd.DataFrame, features: pd.DataFrame, model_path: Path) -> pd.DataFrame:
+    from models.scorer import MemberScorer
+
+    tok = features[features["aadhaar_token"].notna()]
+    groups = tok.groupby("aadhaar_token")["member_id"].apply(list)
+    groups = groups[groups.map(len) > 1]
+    if groups.empty:
+        return pairs
+    have = set(zip(pairs[f"{UNIQUE_ID}_l"].astype(str), pairs[f"{UNIQUE_ID}_r"].astype(str)))
+    need = []
+    for ids in groups:
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                a_, b_ = str(a), str(b)
+                if (a_, b_) not in have and (b_, a_) not in have:
+                    need.append((a, b))
+    if not need:
+        return pairs
+    plain = features.astype(object).where(features.notna(), None)
+    recs = {str(r[UNIQUE_ID]): r for r in plain.to_dict("records") if r["aadhaar_token"] is not None}
+    scorer = MemberScorer(model_path)
+    rows = []
+    for a, b in need:
+        l, r = recs[str(a)], recs[str(b)]
+        s = scorer.score(l, r)
+        rows.append({f"{UNIQUE_ID}_l": a, f"{UNIQUE_ID}_r": b, "match_weight": s.match_weight,
+                     "match_probability": s.match_probability,
+                     **{f"gamma_{lv.comparison}": lv.gamma for lv in s.levels},
+                     "district_l": l["district"], "block_l": l["block"],
+                     "district_r": r["district"], "block_r": r["block"]})
+    log.info("%d same-Aadhaar pairs below the floor scored in Python", len(rows))
+    return pd.concat([pairs, pd.DataFrame(rows)], ignore_index=True)

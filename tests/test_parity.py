@@ -38,3 +38,15 @@ def test_scorer_is_symmetric(small_features):
     scorer = MemberScorer(DEFAULT_MODEL_PATH)
     for a, b in zip(recs, recs[1:]):
         assert abs(scorer.score(a, b).match_weight - scorer.score(b, a).match_weight) < 1e-12
+
+
+def test_same_aadhaar_pairs_below_the_floor_are_kept_with_splinks_numbers(small_features):
+    everything, _ = predict(small_features, DEFAULT_MODEL_PATH, floor_match_weight=-1e9)
+    # a floor above every score: only same-Aadhaar pairs survive, scored by the Python path
+    only_tokens, n = predict(small_features, DEFAULT_MODEL_PATH, floor_match_weight=1e9)
+    expected = everything[everything.gamma_aadhaar == 1]
+    assert len(only_tokens) == len(expected) > 20
+    merged = only_tokens.merge(expected, on=["member_id_l", "member_id_r"], suffixes=("", "_splink"))
+    assert len(merged) == len(expected)
+    assert (merged.match_weight - merged.match_weight_splink).abs().max() < 1e-6
+    assert n == len(everything)
