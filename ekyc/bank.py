@@ -51,11 +51,17 @@ def normalise_ifsc(value: object) -> tuple[str | None, str | None]:
     return text, None
 
 
+_MASKED_ACCOUNT = re.compile(r"^[xX*#]{3,16}(\d{4})$")
+
+
 def parse_bank(account: object, ifsc: object = None) -> BankEvidence:
     ifsc_norm, ifsc_reason = normalise_ifsc(ifsc)
     acct = re.sub(r"[\s\-]", "", _clean(account))
     if not acct:
         return BankEvidence(ifsc=ifsc_norm, ifsc_reason=ifsc_reason)
+    masked = _MASKED_ACCOUNT.match(acct)
+    if masked:  # "XXXXXX1234": only the last 4 were exported; shown, never matched on
+        return BankEvidence(last4=masked.group(1), ifsc=ifsc_norm, ifsc_reason=ifsc_reason)
     if not acct.isdigit():
         return BankEvidence(ifsc=ifsc_norm, ifsc_reason=ifsc_reason,
                             account_reason="account number must contain only digits")

@@ -294,3 +294,11 @@ def test_verhoeff_permutation_rows_are_powers_of_sigma():
         assert list(_P[i]) == row, i
         row = [sigma[r] for r in row]
     assert row == list(range(10))  # sigma has order 8
+
+
+def test_masked_bank_account_keeps_last4_without_a_token():
+    from ekyc.bank import parse_bank
+
+    ev = parse_bank("XXXXXX1234", "SBIN0001234")
+    assert ev.last4 == "1234" and ev.token is None and ev.account_reason is None
+    assert parse_bank("xx12", None).account_reason is not None   # too short to be a masked account
