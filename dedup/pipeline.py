@@ -98,16 +98,24 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
 def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
     f = features[["member_id", "district", "block"]].astype({"member_id": str})
     df = clusters.merge(f, on="member_id", how="left")
-    dups = df[df["cluster_class"] != "unique"]
-    rows = []
-    for (d, b), g in df.groupby([df["district"].fillna("(none)"), df["block"].fillna("(none)")]):
-        dg = dups[(dups["district"].fillna("(none)") == d) & (dups["block"].fillna("(none)") == b)]
-        rows.append({
-            "district": d, "block": b, "members": int(len(g)),
-            "members_in_confirmed_clusters": int((dg["cluster_class"] == CONFIRMED).sum()),
-            "members_in_potential_clusters": int((dg["cluster_class"] == POTENTIAL).sum()),
-            "surplus_records": int(len(dg) - dg["cluster_id"].nunique()),
-        })
+    df["district"] = df["district"].fillna("(none)")
+    df["block"] = df["block"].fillna("(none)")
+    in_dup = df["cluster_class"] != "unique"
+    df["conf"] = df["cluster_class"] == CONFIRMED
+    df["pot"] = df["cluster_class"] == POTENTIAL
+    g = df.groupby(["district", "block"])
+    agg = pd.DataFrame({
+        "members": g.size(),
+        "members_in_confirmed_clusters": g["conf"].sum(),
+        "members_in_potential_clusters": g["pot"].sum(),
+        "in_dup": g["cluster_class"].apply(lambda c: int((c != "unique").sum())),
+    })
+    clusters_per_block = df[in_dup].groupby(["district", "block"])["cluster_id"].nunique()
+    agg["surplus_records"] = agg["in_dup"] - clusters_per_block.reindex(agg.index).fillna(0)
+    rows = [{"district": d, "block": b, "members": int(r.members),
+             "members_in_confirmed_clusters": int(r.members_in_confirmed_clusters),
+             "members_in_potential_clusters": int(r.members_in_potential_clusters),
+             "surplus_records": int(r.surplus_records)} for (d, b), r in agg.iterrows()]
     return sorted(rows, key=lambda r: -r["surplus_records"])
 
 

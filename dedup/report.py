@@ -42,35 +42,60 @@ def _bar_svg(labels: list[str], values: list[float], *, width=640, height=220, c
             f'aria-label="{html.escape(title)}">{axis}{"".join(bars)}</svg>')
 
 
-def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, n: int = 20) -> str:
+def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFrame, n: int = 20) -> str:
+    """20 example explanations from pairs.csv's own rows (levels by label)."""
+    flags = pairs["flags"].fillna("")
     pick = pd.concat([
         pairs[pairs.duplicate_class == "confirmed"].head(5),
         pairs[pairs.duplicate_class == "potential"].sort_values("match_probability").head(10),
-        pairs[pairs["flags"].fillna("") != ""].head(5),
+        pairs[flags != ""].head(5),
     ]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
     if len(pick) < n:
         pick = pd.concat([pick, pairs.head(n)]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
+    ids = set(pick["member_id_l"].astype(str)) | set(pick["member_id_r"].astype(str))
+    f_ids = features["member_id"].astype(str)
+    names = dict(zip(f_ids[f_ids.isin(ids)], features.loc[f_ids.isin(ids), "member_name"]))
+    by_label = []
+    for i, comp in enumerate(COMPARISONS):
+        weights = {}
+        for g, lv in _levels_by_gamma(comp).items():
+            weights[lv.label] = (scorer._weights[i][g], lv)
+        by_label.append(weights)
     out = []
     for _, p in pick.iterrows():
         items = []
-        for i, comp in enumerate(COMPARISONS):
-            g = int(p[f"gamma_{comp.name}"])
-            if g == -1:
+        for comp, weights in zip(COMPARISONS, by_label):
+            w, lv = weights[p[comp.name]]
+            if lv.is_null:
                 continue
-            w = scorer._weights[i][g]
-            lv = next(lv for lv in comp.levels if lv.label == p[f"level_{comp.name}"])
             items.append((w, lv.explain_en, lv.explain_hi))
         items.sort(key=lambda t: -abs(t[0]))
         lis = "".join(
             f'<li class="{"for" if w >= 0 else "against"}">{w:+.1f} {html.escape(en)} '
             f'<span class="hi">/ {html.escape(hi)}</span></li>' for w, en, hi in items)
-        names = f'{html.escape(str(p.get("name_l", "")))} ↔ {html.escape(str(p.get("name_r", "")))}'
+        l_id, r_id = str(p.member_id_l), str(p.member_id_r)
+        who = f'{html.escape(str(names.get(l_id, "")))} ↔ {html.escape(str(names.get(r_id, "")))}'
+        cls = str(p.duplicate_class) if isinstance(p.duplicate_class, str) else "flagged"
+        flag = p["flags"] if isinstance(p["flags"], str) else ""
         out.append(
-            f'<div class="pair"><b>{html.escape(str(p.member_id_l))} ↔ {html.escape(str(p.member_id_r))}</b> '
-            f'{names} — <span class="cls {html.escape(str(p.duplicate_class))}">{html.escape(str(p.duplicate_class))}</span> '
-            f'p={p.match_probability:.3f}, weight {p.match_weight:+.1f}; rules: {html.escape(p.rules or "-")}'
-            f'{"; flags: " + html.escape(p["flags"]) if p["flags"] else ""}<ul>{lis}</ul></div>')
+            f'<div class="pair"><b>{html.escape(l_id)} ↔ {html.escape(r_id)}</b> {who} — '
+            f'<span class="cls {cls}">{cls}</span> '
+            f'p={float(p.match_probability):.3f}, weight {float(p.match_weight):+.1f}; '
+            f'rules: {html.escape(p.rules if isinstance(p.rules, str) and p.rules else "-")}'
+            f'{"; flags: " + html.escape(flag) if flag else ""}<ul>{lis}</ul></div>')
     return "\n".join(out)
+
+
+def _levels_by_gamma(comp):
+    n = sum(1 for lv in comp.levels if not lv.is_null)
+    out, idx = {}, 0
+    for lv in comp.levels:
+        if lv.is_null:
+            out[-1] = lv
+        else:
+            out[n - 1 - idx] = lv
+            idx += 1
+    return out
 
 
 def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.DataFrame,
@@ -92,14 +117,7 @@ def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.
         f"<td>{b['members']:,}</td><td>{b['members_in_confirmed_clusters']:,}</td>"
         f"<td>{b['members_in_potential_clusters']:,}</td><td>{b['surplus_records']:,}</td></tr>"
         for b in summary["by_block"][:50])
-    names = dict(zip(features["member_id"].astype(str), features["member_name"]))
-    ex = scored[scored.duplicate_class.notna() | (scored["flags"] != "")].copy()
-    for comp in COMPARISONS:
-        ex[f"level_{comp.name}"] = pairs_out.set_index(["member_id_l", "member_id_r"])[comp.name].reindex(
-            pd.MultiIndex.from_frame(ex[["member_id_l", "member_id_r"]])).to_numpy()
-    ex["name_l"] = ex["member_id_l"].astype(str).map(names)
-    ex["name_r"] = ex["member_id_r"].astype(str).map(names)
-    examples = _explain_rows(ex, scorer)
+    examples = _explain_rows(pairs_out, scorer, features)
     s = summary
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Pehchaan de-duplication report</title>
