@@ -58,15 +58,7 @@ class RunResult:
 
 
 def _label_map(comp: Comparison) -> dict[int, str]:
-    n = sum(1 for lv in comp.levels if not lv.is_null)
-    out, idx = {}, 0
-    for lv in comp.levels:
-        if lv.is_null:
-            out[-1] = lv.label
-        else:
-            out[n - 1 - idx] = lv.label
-            idx += 1
-    return out
+    return {g: lv.label for g, lv in comp.levels_by_gamma().items()}
 
 
 def shg_vo_facts(pairs: pd.DataFrame, features: pd.DataFrame, cbos: pd.DataFrame | None) -> pd.Series:

@@ -58,7 +58,7 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFr
     by_label = []
     for i, comp in enumerate(COMPARISONS):
         weights = {}
-        for g, lv in _levels_by_gamma(comp).items():
+        for g, lv in comp.levels_by_gamma().items():
             weights[lv.label] = (scorer._weights[i][g], lv)
         by_label.append(weights)
     out = []
@@ -84,18 +84,6 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFr
             f'rules: {html.escape(p.rules if isinstance(p.rules, str) and p.rules else "-")}'
             f'{"; flags: " + html.escape(flag) if flag else ""}<ul>{lis}</ul></div>')
     return "\n".join(out)
-
-
-def _levels_by_gamma(comp):
-    n = sum(1 for lv in comp.levels if not lv.is_null)
-    out, idx = {}, 0
-    for lv in comp.levels:
-        if lv.is_null:
-            out[-1] = lv
-        else:
-            out[n - 1 - idx] = lv
-            idx += 1
-    return out
 
 
 def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.DataFrame,

@@ -65,15 +65,11 @@ def _gamma_of(comparisons: dict[str, Comparison], comp: str, label: str, where: 
     c = comparisons.get(comp)
     if c is None:
         raise RuleError(f"{where}: unknown comparison '{comp}'. Known: {', '.join(comparisons)}")
-    n = sum(1 for lv in c.levels if not lv.is_null)
-    idx = 0
-    for lv in c.levels:
-        if lv.label == label:
-            return -1 if lv.is_null else n - 1 - idx
-        if not lv.is_null:
-            idx += 1
-    raise RuleError(f"{where}: comparison '{comp}' has no level '{label}'. "
-                    f"Levels: {', '.join(lv.label for lv in c.levels)}")
+    try:
+        return c.gamma_of(label)
+    except KeyError:
+        raise RuleError(f"{where}: comparison '{comp}' has no level '{label}'. "
+                        f"Levels: {', '.join(lv.label for lv in c.levels)}") from None
 
 
 def _parse_rule(raw: dict, where: str, threshold: float) -> Rule:

@@ -273,6 +273,24 @@ class Comparison:
     def columns(self) -> set[str]:
         return set().union(*(lv.cond.columns() for lv in self.levels if lv.cond is not None))
 
+    def levels_by_gamma(self) -> dict[int, Level]:
+        """Splink's numbering: -1 for the null level, then n-1 (strongest) down to 0 (ELSE)."""
+        n = sum(1 for lv in self.levels if not lv.is_null)
+        out, idx = {}, 0
+        for lv in self.levels:
+            if lv.is_null:
+                out[-1] = lv
+            else:
+                out[n - 1 - idx] = lv
+                idx += 1
+        return out
+
+    def gamma_of(self, label: str) -> int:
+        for g, lv in self.levels_by_gamma().items():
+            if lv.label == label:
+                return g
+        raise KeyError(label)
+
     def gamma(self, l: Record, r: Record) -> int:
         """Splink's comparison vector value: -1 null, else levels counted from the bottom."""
         n_non_null = sum(1 for lv in self.levels if not lv.is_null)

@@ -98,20 +98,12 @@ def weight_to_probability(mw: float) -> float:
 
 
 @lru_cache(maxsize=None)
-def _gamma_index(comp: Comparison) -> dict[int, int]:
-    n = sum(1 for lv in comp.levels if not lv.is_null)
-    out, idx = {}, 0
-    for pos, lv in enumerate(comp.levels):
-        if lv.is_null:
-            out[-1] = pos
-        else:
-            out[n - 1 - idx] = pos
-            idx += 1
-    return out
+def _level_table(comp: Comparison) -> dict:
+    return comp.levels_by_gamma()
 
 
 def _level_for_gamma(comp: Comparison, gamma: int):
-    return comp.levels[_gamma_index(comp)[gamma]]
+    return _level_table(comp)[gamma]
 
 
 @lru_cache(maxsize=4)

@@ -11,15 +11,7 @@ from dedup.clusters import clusters_from_pairs
 
 
 def _gamma(comp_name: str, label: str) -> int:
-    comp = next(c for c in COMPARISONS if c.name == comp_name)
-    n = sum(1 for lv in comp.levels if not lv.is_null)
-    idx = 0
-    for lv in comp.levels:
-        if lv.label == label:
-            return -1 if lv.is_null else n - 1 - idx
-        if not lv.is_null:
-            idx += 1
-    raise KeyError(label)
+    return next(c for c in COMPARISONS if c.name == comp_name).gamma_of(label)
 
 
 def _pair(l, r, p, **levels):
