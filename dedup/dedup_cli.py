@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(no_args_is_help=True, help="Find duplicate members in a legacy MIS export.")
@@ -47,23 +48,65 @@ def members(
     from dedup.pipeline import NoUsableRows, RunOptions, run_members
     from matching_rules.rules import RuleError
 
-    if model is not None and not model.exists():
-        err.print(f"[red]Model file not found:[/red] {model}")
-        raise typer.Exit(2)
+    from dedup.engine import TrainingError
+
+    def fail(title: str, msg: object, code: int = 2):
+        err.print(f"[red]{title}:[/red] {escape(str(msg))}")
+        raise typer.Exit(code)
+
+    if model is not None:
+        problem = model_problem(model)
+        if problem:
+            fail("Model file cannot be used", problem)
+    if out.exists() and not out.is_dir():
+        fail("--out must be a folder", f"{out} is a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail("Cannot create the output folder", f"{out}: {e.strerror}")
+    if engine == Engine.spark:
+        import shutil
+        if not shutil.which("java"):
+            fail("Spark needs Java", "no 'java' on PATH (install Java 17, or use --engine duckdb)")
     try:
         result = run_members(input, out, RunOptions(
             engine=engine.value, model_path=model, rules_path=rules, state=state, train=train,
             fmt=fmt.value, cbos_path=cbos, spark_master=spark_master, as_of_year=as_of_year))
     except ExportFileError as e:
-        err.print(f"[red]Cannot use this file:[/red] {getattr(e, 'message', str(e))}")
-        raise typer.Exit(2)
+        fail("Cannot use this file", getattr(e, "message", str(e)))
     except NoUsableRows as e:
-        err.print(f"[red]No usable rows:[/red] {e.message}")
-        raise typer.Exit(3)
+        fail("No usable rows", e.message, 3)
     except RuleError as e:
-        err.print(f"[red]Rule file problem:[/red] {e}")
-        raise typer.Exit(2)
+        fail("Rule file problem", e)
+    except TrainingError as e:
+        fail("Cannot train", e)
+    except OSError as e:
+        fail("File problem", f"{getattr(e, 'filename', '') or ''} {e.strerror or e}")
+    except Exception as e:  # e.g. Spark could not start; never a stack trace for the officer
+        if type(e).__module__.startswith(("pyspark", "py4j")):
+            fail("Spark could not run", str(e).splitlines()[0] if str(e) else type(e).__name__)
+        raise
     print_summary(result.summary)
+    for w in result.summary.get("warnings", []):
+        err.print(f"[yellow]Warning:[/yellow] {escape(w)}")
+
+
+def model_problem(path: Path) -> str | None:
+    """Why a --model file cannot be used, or None; checked before minutes of import."""
+    if not path.is_file():
+        return f"{path} is not a file"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        return f"{path} is not a JSON file ({e.__class__.__name__})"
+    if not isinstance(data, dict) or "comparisons" not in data or "link_type" not in data:
+        return f"{path} is not a Splink model (no link_type/comparisons)"
+    try:
+        from models.scorer import MemberScorer
+        MemberScorer(path)
+    except Exception as e:
+        return f"{path} does not fit the member comparison model: {e}"
+    return None
 
 
 def print_summary(s: dict) -> None:
@@ -86,6 +129,6 @@ def show_summary(out: Path = typer.Argument(..., help="Output folder of an earli
     """Print the summary of a finished run (reads OUT/summary.json)."""
     p = out / "summary.json"
     if not p.exists():
-        err.print(f"[red]No finished run in {out}[/red] (summary.json is written last; a run killed half-way has none).")
+        err.print(f"[red]No finished run in {escape(str(out))}[/red] (summary.json is written last; a run killed half-way has none).")
         raise typer.Exit(2)
     print_summary(json.loads(p.read_text()))

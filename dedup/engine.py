@@ -71,6 +71,10 @@ def _prepare_for_splink(features: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+class TrainingError(Exception):
+    """The input cannot train a model; the message says why and what to do."""
+
+
 @dataclass
 class TrainingReport:
     rows: int
@@ -159,9 +163,21 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
     linker = Linker(sdf, settings, log_level=logging.WARNING)
     linker._settings_obj._probability_two_random_records_match = estimate_prior(features)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    from splink.internals.exceptions import EMTrainingException
+
+    passes = 0
     for cols in TRAINING_BLOCKING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*cols), fix_u_probabilities=True)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*cols), fix_u_probabilities=True)
+            passes += 1
+        except EMTrainingException as e:  # e.g. no two records share an Aadhaar
+            log.warning("training pass on %s skipped: %s", " & ".join(cols), str(e).splitlines()[0])
+    if passes == 0:
+        raise TrainingError(
+            f"cannot train on these {len(features):,} rows: no training pass found candidate pairs "
+            "(too few rows, or no shared Aadhaar, village+name or name+relation+year). "
+            "Run without --train to use the shipped model.")
     model = linker.misc.save_model_to_json(None)
     model_out.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_out.with_suffix(".json.tmp")
@@ -224,7 +240,7 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
                  *_gamma_columns(), "district_l", "block_l", "district_r", "block_r"]
     pairs = db_api.query_sql(f"SELECT {', '.join(keep_cols)} FROM {scored.physical_name}",
                              output_type="pandas")
-    pairs = _add_same_aadhaar_below_floor(pairs, features, model_path)
+    pairs = _add_shared_identifier_pairs_below_floor(pairs, features, model_path)
     # Canonical order so DuckDB and Spark outputs compare row for row.
     swap = pairs[f"{UNIQUE_ID}_l"].astype(str) > pairs[f"{UNIQUE_ID}_r"].astype(str)
     if swap.any():
@@ -234,26 +250,33 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     return pairs, n_compared
 
 
-def _add_same_aadhaar_below_floor(pairs: pd.DataFrame, features: pd.DataFrame, model_path: Path) -> pd.DataFrame:
+# Identifiers whose sharing can make a pair confirmed, potential or flagged by a rule
+# whatever its score: such pairs must reach the rules even below the floor.
+RULE_IDENTIFIERS = (("aadhaar_token",), ("block_key", "bank_token"))
+
+
+def _add_shared_identifier_pairs_below_floor(pairs: pd.DataFrame, features: pd.DataFrame,
+                                             model_path: Path) -> pd.DataFrame:
     from models.scorer import MemberScorer
 
-    tok = features[features["aadhaar_token"].notna()]
-    groups = tok.groupby("aadhaar_token")["member_id"].apply(list)
-    groups = groups[groups.map(len) > 1]
-    if groups.empty:
-        return pairs
     have = set(zip(pairs[f"{UNIQUE_ID}_l"].astype(str), pairs[f"{UNIQUE_ID}_r"].astype(str)))
-    need = []
-    for ids in groups:
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                a_, b_ = str(a), str(b)
-                if (a_, b_) not in have and (b_, a_) not in have:
-                    need.append((a, b))
+    need, seen = [], set()
+    for cols in RULE_IDENTIFIERS:
+        tok = features.dropna(subset=list(cols))
+        groups = tok.groupby(list(cols))["member_id"].apply(list)
+        for ids in groups[groups.map(len) > 1]:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1:]:
+                    key = tuple(sorted((str(a), str(b))))
+                    if key not in have and key[::-1] not in have and key not in seen:
+                        seen.add(key)
+                        need.append((a, b))
     if not need:
         return pairs
-    plain = features.astype(object).where(features.notna(), None)
-    recs = {str(r[UNIQUE_ID]): r for r in plain.to_dict("records") if r["aadhaar_token"] is not None}
+    wanted = {str(x) for pair in need for x in pair}
+    sub = features[features[UNIQUE_ID].astype(str).isin(wanted)]
+    plain = sub.astype(object).where(sub.notna(), None)
+    recs = {str(r[UNIQUE_ID]): r for r in plain.to_dict("records")}
     scorer = MemberScorer(model_path)
     rows = []
     for a, b in need:
@@ -264,5 +287,5 @@ def _add_same_aadhaar_below_floor(pairs: pd.DataFrame, features: pd.DataFrame, m
                      **{f"gamma_{lv.comparison}": lv.gamma for lv in s.levels},
                      "district_l": l["district"], "block_l": l["block"],
                      "district_r": r["district"], "block_r": r["block"]})
-    log.info("%d same-Aadhaar pairs below the floor scored in Python", len(rows))
+    log.info("%d same-identifier pairs below the floor scored in Python", len(rows))
     return pd.concat([pairs, pd.DataFrame(rows)], ignore_index=True)

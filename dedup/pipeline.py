@@ -65,7 +65,8 @@ def shg_vo_facts(pairs: pd.DataFrame, features: pd.DataFrame, cbos: pd.DataFrame
     """True where the two members sit in different SHGs that share a parent VO."""
     if cbos is None or cbos.empty or "shg_id" not in features:
         return pd.Series(False, index=pairs.index)
-    parent = dict(zip(cbos["cbo_id"].astype(str), cbos["parent_id"].astype(str)))
+    with_parent = cbos[cbos["parent_id"].notna() & (cbos["parent_id"].astype(str).str.strip() != "")]
+    parent = dict(zip(with_parent["cbo_id"].astype(str), with_parent["parent_id"].astype(str)))
     shg = dict(zip(features["member_id"].astype(str), features["shg_id"]))
     s_l = pairs["member_id_l"].astype(str).map(shg)
     s_r = pairs["member_id_r"].astype(str).map(shg)
@@ -111,13 +112,33 @@ def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
     return sorted(rows, key=lambda r: -r["surplus_records"])
 
 
+def coverage_warnings(features: pd.DataFrame) -> list[str]:
+    """Say so when the export lacks what blocking needs: a silent drop in recall is worse."""
+    out = []
+    n = len(features)
+    no_block = int(features["block_key"].isna().sum())
+    if no_block > n / 2:
+        out.append(f"{no_block:,} of {n:,} rows have no district/block: they are compared only "
+                   "through shared Aadhaar, so most of their duplicates cannot be found. "
+                   "Add the block (and village) columns to the export.")
+    no_village = int((features["village_key"].isna() & features["block_key"].notna()).sum())
+    if no_village > n / 2:
+        out.append(f"{no_village:,} of {n:,} rows have no village: duplicates are looked for only "
+                   "within a block by name, year of birth and relation.")
+    return out
+
+
 def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None) -> RunResult:
     opts = opts or RunOptions()
     rules: RuleSet = load_rules(opts.rules_path, state=opts.state)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stale = out_dir / "summary.json"
-    if stale.exists():
-        stale.unlink()  # the marker of a finished run must not survive into a new one
+    if opts.cbos_path and not Path(opts.cbos_path).exists():
+        from dedup.importer import ExportFileError
+        raise ExportFileError(f"CBO file not found: {opts.cbos_path}")
+    # Results of an earlier run into the same folder must not pass for this run's.
+    for name in ("summary.json", "pairs.csv", "pairs.parquet", "clusters.csv", "clusters.parquet",
+                 "report.html", "rejects.csv", "issues.csv"):
+        (out_dir / name).unlink(missing_ok=True)
     files: dict[str, Path] = {}
     t_start = time.perf_counter()
     with Stages(STAGES, tty=opts.tty) as st:
@@ -134,6 +155,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                                   f"({imported.rows_rejected} rejected; see {files['rejects']})")
         with st.stage("features"):
             features = member_features(clean)
+            warnings = coverage_warnings(features)
         with st.stage("train"):
             model_path = Path(opts.model_path) if opts.model_path else DEFAULT_MODEL_PATH
             if opts.train:
@@ -180,6 +202,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                                            - clusters.loc[clusters.cluster_class != "unique", "cluster_id"].nunique()),
                 },
                 "by_block": _by_place(clusters, features),
+                "warnings": warnings,
             }
             from dedup.report import write_report
             files["report"] = write_report(out_dir / "report.html", summary, scored, pairs_out, clusters,

@@ -77,6 +77,10 @@ def _parse_rule(raw: dict, where: str, threshold: float) -> Rule:
         raise RuleError(f"{where}: each rule needs a name")
     where = f"{where} rule '{raw['name']}'"
     comps = {c.name: c for c in COMPARISONS}
+    for key in ("when", "any_of"):
+        if raw.get(key) is not None and not isinstance(raw[key], dict):
+            raise RuleError(f"{where}: '{key}' must map comparison names to lists of levels, "
+                            f"e.g. 'first_name: [same spelling]'")
     when = {k: tuple(v if isinstance(v, list) else [v]) for k, v in (raw.get("when") or {}).items()}
     any_of = {k: tuple(v if isinstance(v, list) else [v]) for k, v in (raw.get("any_of") or {}).items()}
     for cond in (when, any_of):
@@ -87,7 +91,13 @@ def _parse_rule(raw: dict, where: str, threshold: float) -> Rule:
     if mp == "threshold":
         mp = threshold
     elif mp is not None:
-        mp = float(mp)
+        try:
+            mp = float(mp)
+        except (TypeError, ValueError):
+            raise RuleError(f"{where}: min_probability must be a number between 0 and 1, "
+                            f"or 'threshold'") from None
+        if not 0 <= mp <= 1:
+            raise RuleError(f"{where}: min_probability must be between 0 and 1, got {mp}")
     facts = tuple(raw.get("facts") or ())
     for fact in facts:
         if fact not in KNOWN_FACTS:

@@ -26,7 +26,7 @@ def _no_traceback(res):
 @pytest.mark.parametrize("content,needle", [
     (b"", "empty"),
     (HEADER.encode(), "header"),
-    (b"\xff\xfe\x00\xd8garbage\x00\x00\xff" * 50, ""),
+    (b"\xff\xfe\x00\xd8garbage\x00\x00\xff" * 50, "encoding"),
     (b"just some words, not a table at all", "member_id"),
 ])
 def test_whole_file_problems_exit_2_with_a_message(tmp_path, content, needle):
@@ -69,7 +69,7 @@ def test_missing_input_model_and_bad_rules(tmp_path):
     f = tmp_path / "export.csv"
     f.write_text(HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\n")
     res = _run(f, "--out", tmp_path / "out", "--model", tmp_path / "missing.json")
-    assert res.exit_code == 2 and "Model file not found" in res.output
+    assert res.exit_code == 2 and "Model file cannot be used" in res.output
     bad = tmp_path / "rules.yaml"
     bad.write_text("potential_threshold: 7\n")
     res = _run(f, "--out", tmp_path / "out", "--rules", bad)
@@ -85,3 +85,57 @@ def test_cli_run_writes_outputs_and_prints_summary(small_export, tmp_path):
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["rules"] == "bihar"
     shown = runner.invoke(app, ["dedup", "show-summary", str(tmp_path / "out")])
     assert shown.exit_code == 0 and "surplus records" in shown.output
+
+
+def test_user_mistakes_never_give_a_traceback(small_export, tmp_path):
+    _, files = small_export
+    members = files["members"]
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    res = _run(members, "--out", a_file)
+    assert res.exit_code == 2 and "must be a folder" in res.output
+    bad_json = tmp_path / "m.json"
+    bad_json.write_text("{not json")
+    res = _run(members, "--out", tmp_path / "o", "--model", bad_json)
+    assert res.exit_code == 2 and "not a JSON file" in res.output
+    bad_json.write_text("{}")
+    res = _run(members, "--out", tmp_path / "o", "--model", bad_json)
+    assert res.exit_code == 2 and "not a Splink model" in res.output
+    res = _run(members, "--out", tmp_path / "o", "--model", tmp_path)
+    assert res.exit_code == 2 and "not a file" in res.output
+    res = _run(members, "--out", tmp_path / "o", "--cbos", tmp_path / "nope.csv")
+    assert res.exit_code == 2 and "CBO file not found" in res.output
+    rules = tmp_path / "r.yaml"
+    rules.write_text("potential:\n  - name: r\n    when: [aadhaar]\n")
+    res = _run(members, "--out", tmp_path / "o", "--rules", rules)
+    assert res.exit_code == 2 and "[potential]" in res.output     # markup must not eat text
+    rules.write_text("potential:\n  - name: r\n    min_probability: high\n")
+    res = _run(members, "--out", tmp_path / "o", "--rules", rules)
+    assert res.exit_code == 2 and "min_probability" in res.output
+
+
+def test_train_without_any_shared_aadhaar_is_a_clear_error(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_text(HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\nM2,Anita Devi,Sitapur,Bodhgaya,Gaya,40\n")
+    res = _run(f, "--out", tmp_path / "out", "--train")
+    assert res.exit_code == 2 and "Cannot train" in res.output, res.output
+
+
+def test_missing_block_columns_are_warned_about(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_text("member_id,member_name,age\n" + "".join(f"M{i},Sunita Devi,{30 + i}\n" for i in range(10)))
+    res = _run(f, "--out", tmp_path / "out")
+    assert res.exit_code == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["warnings"] and "no district/block" in summary["warnings"][0]
+    assert "Warning" in res.output
+
+
+def test_a_failed_rerun_leaves_no_old_results(small_export, tmp_path):
+    _, files = small_export
+    assert _run(files["members"], "--out", tmp_path / "out").exit_code == 0
+    assert (tmp_path / "out" / "pairs.csv").exists()
+    empty = tmp_path / "empty.csv"
+    empty.write_text(HEADER + "M1,,Rampur,Bodhgaya,Gaya,30\n")
+    assert _run(empty, "--out", tmp_path / "out").exit_code == 3
+    assert not (tmp_path / "out" / "pairs.csv").exists() and not (tmp_path / "out" / "report.html").exists()

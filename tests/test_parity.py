@@ -40,11 +40,14 @@ def test_scorer_is_symmetric(small_features):
         assert abs(scorer.score(a, b).match_weight - scorer.score(b, a).match_weight) < 1e-12
 
 
-def test_same_aadhaar_pairs_below_the_floor_are_kept_with_splinks_numbers(small_features):
+def test_shared_identifier_pairs_below_the_floor_are_kept_with_splinks_numbers(small_features):
     everything, _ = predict(small_features, DEFAULT_MODEL_PATH, floor_match_weight=-1e9)
-    # a floor above every score: only same-Aadhaar pairs survive, scored by the Python path
+    # a floor above every score: only pairs sharing an Aadhaar, or a bank account within a
+    # block (rules can fire on them whatever the score), survive, scored by the Python path
     only_tokens, n = predict(small_features, DEFAULT_MODEL_PATH, floor_match_weight=1e9)
-    expected = everything[everything.gamma_aadhaar == 1]
+    expected = everything[(everything.gamma_aadhaar == 1)
+                          | ((everything.gamma_bank_account >= 1) & (everything.gamma_location >= 1))]
+    assert (expected.gamma_bank_account >= 1).sum() > 5
     assert len(only_tokens) == len(expected) > 20
     merged = only_tokens.merge(expected, on=["member_id_l", "member_id_r"], suffixes=("", "_splink"))
     assert len(merged) == len(expected)
