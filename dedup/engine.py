@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from splink import Linker, SettingsCreator, block_on
+from splink import Linker, block_on
 
 from models.member_model import (
     BLOCKING_RULES,

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import re
 
+from dedup.cells import clean_cell
+
 
 def normalise_mobile(value: object) -> tuple[str | None, str | None]:
     """(mobile, reason): reason set when something was given but is not a mobile."""
-    if value is None:
-        return None, None
-    text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    if not text or text.lower() in {"nan", "none", "null", "na", "n/a", "-"}:
+    text = clean_cell(value)
+    if not text:
         return None, None
     digits = re.sub(r"[\s\-()]", "", text)
     if digits.startswith("+"):

@@ -232,7 +232,7 @@ def parse_name(text: str | None) -> ParsedName:
         surname_key = joined_key(surname.split())
     given = " ".join(given_words) or None
     given_key = joined_key(given_words)
-    key = f"{given_key} {surname_key}" if surname_key else given_key
+    key = " ".join(k for k in (given_key, surname_key) if k)
     return ParsedName(
         original=original,
         scripts=detect_scripts(original),

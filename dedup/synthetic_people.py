@@ -314,7 +314,6 @@ def assign_shgs(rng: np.random.Generator, geo: Geography, people: People, rows: 
     SHGs. A woman's second record is then never left in the SHG of her first."""
     order = np.lexsort((rng.random(rows.n), people.role[rows.person], people.group[rows.person],
                         rows.village))
-    v_sorted = rows.village[order]
     counts = np.bincount(rows.village, minlength=geo.n_villages)
     n_shg = np.maximum(1, np.rint(counts / 11.5).astype(np.int64))
     n_shg[counts == 0] = 0

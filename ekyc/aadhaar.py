@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from dedup.cells import clean_cell
 from ekyc.tokens import make_token
 
 _D = (
@@ -89,12 +90,8 @@ def parse_aadhaar(value: object, *, tokenise: bool = True) -> AadhaarEvidence:
     """Classify any Aadhaar-ish input; a full number leaves only token and last 4.
 
     ``tokenise=False`` only classifies (for `pehchaan ekyc aadhaar check`, which needs no key)."""
-    if value is None:
-        return AadhaarEvidence(AadhaarKind.MISSING)
-    text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():  # Excel turned it into a float
-        text = text[:-2]
-    if not text or text.lower() in {"nan", "none", "null", "na", "n/a", "-"}:
+    text = clean_cell(value)
+    if not text:
         return AadhaarEvidence(AadhaarKind.MISSING)
     compact = _SEPARATORS.sub("", text)
     m = _MASKED.match(compact)

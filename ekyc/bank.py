@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dedup.cells import clean_cell
 from ekyc.tokens import make_token
 
 IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
@@ -32,18 +33,9 @@ class BankEvidence:
         return f"XXXXXX{self.last4}" if self.last4 else None
 
 
-def _clean(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return "" if text.lower() in {"nan", "none", "null", "na", "n/a", "-"} else text
-
-
 def normalise_ifsc(value: object) -> tuple[str | None, str | None]:
     """(ifsc, reason): reason is set when an IFSC was given but is malformed."""
-    text = re.sub(r"[\s\-]", "", _clean(value)).upper()
+    text = re.sub(r"[\s\-]", "", clean_cell(value)).upper()
     if not text:
         return None, None
     if not IFSC_RE.match(text):
@@ -56,7 +48,7 @@ _MASKED_ACCOUNT = re.compile(r"^[xX*#]{3,16}(\d{4})$")
 
 def parse_bank(account: object, ifsc: object = None) -> BankEvidence:
     ifsc_norm, ifsc_reason = normalise_ifsc(ifsc)
-    acct = re.sub(r"[\s\-]", "", _clean(account))
+    acct = re.sub(r"[\s\-]", "", clean_cell(account))
     if not acct:
         return BankEvidence(ifsc=ifsc_norm, ifsc_reason=ifsc_reason)
     masked = _MASKED_ACCOUNT.match(acct)

@@ -16,6 +16,16 @@ os.environ["PEHCHAAN_KEY_FILE"] = str(Path(_KEYDIR) / "keys.json")
 os.environ.setdefault("PEHCHAAN_DATABASE_URL", f"sqlite:///{_KEYDIR}/pehchaan.db")
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Settings are cached; a test that changes PEHCHAAN_* must not leak into the next."""
+    from dedup.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def small_export(tmp_path_factory):
     """~3,000 synthetic member rows with truth, written as an MIS-style CSV."""

@@ -17,16 +17,6 @@ from dedup.importer import ExportFileError, import_members
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def token_key(monkeypatch):
-    from dedup.settings import get_settings
-
-    monkeypatch.setenv("PEHCHAAN_TOKEN_KEY", "3c" * 32)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def run(*args):
     return runner.invoke(app, ["import", *map(str, args)])
 

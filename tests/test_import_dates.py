@@ -12,16 +12,6 @@ from dedup.importer import read_members_frame
 TODAY = dt.date(2024, 6, 30)
 
 
-@pytest.fixture(autouse=True)
-def token_key(monkeypatch):
-    from dedup.settings import get_settings
-
-    monkeypatch.setenv("PEHCHAAN_TOKEN_KEY", "3c" * 32)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 @pytest.mark.parametrize("text", [
     "1985-03-05", "1985/03/05", "1985-3-5", "1985-03-05 00:00:00", "1985-03-05T00:00:00",
     "05/03/1985", "5/3/1985", "05-03-1985", "05.03.1985", " 05/03/1985 ",

@@ -23,16 +23,6 @@ from ekyc.aadhaar import verhoeff_check_digit
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def token_key(monkeypatch):
-    from dedup.settings import get_settings
-
-    monkeypatch.setenv("PEHCHAAN_TOKEN_KEY", "3c" * 32)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def _with_check(digits: str) -> str:
     return digits + verhoeff_check_digit(digits)
 

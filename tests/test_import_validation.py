@@ -11,16 +11,6 @@ from dedup.importer import (CleanMember, FieldIssue, import_cbos, import_members
 from ekyc.aadhaar import verhoeff_check_digit
 
 
-@pytest.fixture(autouse=True)
-def token_key(monkeypatch):
-    from dedup.settings import get_settings
-
-    monkeypatch.setenv("PEHCHAAN_TOKEN_KEY", "3c" * 32)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def aadhaar(first11: str) -> str:
     return first11 + verhoeff_check_digit(first11)
 

@@ -129,7 +129,7 @@ def test_parse_never_fails_and_keys_are_ascii(text):
     p = parse_name(text)
     assert p.key.isascii() and p.given_key.isascii()
     assert "  " not in p.key and p.key == p.key.strip()
-    assert p.key == (f"{p.given_key} {p.surname_key}" if p.surname_key else p.given_key)
+    assert p.key == " ".join(k for k in (p.given_key, p.surname_key) if k)
     json.dumps(p.to_dict())
 
 
