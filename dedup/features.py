@@ -9,11 +9,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from dedup.names import normalise_place, parse_name
+from dedup.names import first_word_key, normalise_place, parse_name, word_key, word_keys
 from models.member_model import FEATURE_COLUMNS
 
 # Derived only for blocking (candidate generation), never compared.
-BLOCKING_ONLY_COLUMNS = ("given_initial", "yob_decade", "yob_decade_shifted", "district_key")
+BLOCKING_ONLY_COLUMNS = ("given_initial", "given_last_key", "yob_decade", "yob_decade_shifted", "district_key")
 
 CARRIED_COLUMNS = ("member_id", "district", "block", "panchayat", "village", "shg_id", "member_name",
                    "relation_name")
@@ -33,6 +33,12 @@ def _map_unique(series: pd.Series, fn) -> pd.Series:
     table = {v: fn(v) for v in pd.unique(series.dropna())}
     return pd.Series([None if v is None or v != v else table[v] for v in series],
                      index=series.index, dtype=object)
+
+
+def _words(given: str | None, surname: str | None) -> str | None:
+    """Word keys of a whole name (given and surname), space-separated, in order."""
+    keys = [word_key(w) for w in f"{given or ''} {surname or ''}".split()]
+    return " ".join(k for k in keys if k) or None
 
 
 def _place_path(*parts: str | None) -> str | None:
@@ -66,7 +72,26 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     df["relation_type"] = rel_type
     df["relation_name"] = rel_name
     df["relation_key"] = rel_parsed.map(lambda p: (p.given_key or None) if p is not None else None)
+    # First words, skipping the words her name and the relation's share (the family's).
+    her = parsed.map(lambda p: (p.given, p.surname) if p is not None else (None, None))
+    rel = rel_parsed.map(lambda p: (p.given, p.surname) if p is not None else (None, None))
+    firsts = {}
+    for key in set(zip(her, rel)):
+        (g, s), (rg, rs) = key
+        hw, rw = word_keys(g) | word_keys(s), word_keys(rg) | word_keys(rs)
+        firsts[key] = (first_word_key(g, hw & rw), first_word_key(rg, hw & rw))
+        firsts[key] += (_words(g, s), _words(rg, rs))
+    pairs = [firsts[k] for k in zip(her, rel)]
+    df["given_first_key"] = [a for a, _, _, _ in pairs]
+    df["relation_first_key"] = [b for _, b, _, _ in pairs]
+    df["given_words"] = [w for _, _, w, _ in pairs]
+    df["relation_words"] = [w for _, _, _, w in pairs]
+    # last word: "Dasari Bharati" and "Bharati" meet in a block on it (house name first)
+    df["given_last_key"] = [w.rsplit(" ", 1)[-1] if w else None for w in df["given_words"]]
+    df["given_single_key"] = [w if w and " " not in w else None for w in df["given_words"]]
+    df["relation_single_key"] = [w if w and " " not in w else None for w in df["relation_words"]]
     df["relation_surname_key"] = rel_parsed.map(lambda p: p.surname_key if p is not None else None)
+    df["family_surname_key"] = df["surname_key"].where(df["surname_key"].notna(), df["relation_surname_key"])
 
     places = {}
     for col in ("district", "block", "panchayat", "village"):
@@ -80,6 +105,12 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
 
     yob = pd.to_numeric(clean["yob"], errors="coerce") if "yob" in clean else pd.Series(float("nan"), index=clean.index)
     df["yob"] = yob.astype("Int64")
+    # A date of birth is written once and copied; an age is typed at entry and goes stale
+    # (the year of birth derived from it drifts by the years since). So disagreement
+    # between two written dates is strong evidence, between two ages much weaker.
+    dob = clean["dob"].map(_none_if_empty) if "dob" in clean else pd.Series(None, index=clean.index, dtype=object)
+    df["dob"] = dob
+    df["dob_year"] = pd.to_numeric(dob.str.slice(0, 4), errors="coerce").astype("Int64")
     df["yob_decade"] = (yob // 10).astype("Int64")
     df["yob_decade_shifted"] = ((yob + 5) // 10).astype("Int64")
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):

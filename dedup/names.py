@@ -25,7 +25,10 @@ How a field is parsed (each step is why the next one can be simple):
    Patil"): the last is the surname and the middle one is the father's or husband's
    given name (Gujarat, Maharashtra): it becomes ``relation_name`` with
    ``relation_type`` None (the field does not say which), unless a marker already set one.
-7. Single letters (South Indian initials: "R. Sunitha") are not part of any key.
+7. Single letters (South Indian initials: "R. Sunitha") are not part of any key, nor
+   are abbreviated words of up to three letters before a dot ("చి. శైలజ" = "Chi.
+   Shailaja": the first syllable of the house name), unless they are a known
+   honorific, title or alias (Smt., Km., Md.).
 
 Keys (``dedup.phonetic``): the given name's key is the key of its words written
 together, so "Phool Mati" = "Phoolmati" and "Ram Pyari" = "Rampyari".
@@ -36,12 +39,12 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from dedup.phonetic import _data, joined_key, phonetic_key, raw_key, word_key
+from dedup.phonetic import _data, canonical_spelling, joined_key, phonetic_key, raw_key, word_key
 from dedup.scripts import detect_scripts, to_latin
 
 # phonetic_key, to_latin and detect_scripts live in their own modules (one idea each) and
 # are re-exported here: callers import the whole name interface from dedup.names.
-__all__ = ["ParsedName", "parse_name", "phonetic_key", "to_latin", "detect_scripts", "normalise_place"]
+__all__ = ["ParsedName", "parse_name", "first_word_key", "word_keys", "phonetic_key", "to_latin", "detect_scripts", "normalise_place"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ EMPTY = ParsedName(original="", scripts=(), latin="", honorific=None, given=None
 # "W/O", "w/o.", "W.O.", "S\O", "C/O:" ... -> relation type
 _SLASH_MARKER = re.compile(r"(?<![a-z])([wdsc])\s*[/\\.]\s*o(?![a-z])\.?")
 _SLASH_TYPES = {"w": "husband", "d": "father", "s": "father", "c": "guardian"}
+# Tamil: க/பெ (kanavar peyar, husband's name) and த/பெ (thanthai peyar, father's name)
+_TAMIL_SLASH = re.compile(r"(?<![a-z])(ka|tha|ta)\s*/\s*pe(?![a-z])\.?")
+_TAMIL_TYPES = {"ka": "husband", "tha": "father", "ta": "father"}
 _TOKEN = re.compile(r"\x00[a-z]+\x00|[a-z]+|[^\x00-\x7f\s\d.,;:/\\\-()'\"_]+")
 _PHRASES = {  # two-word relation phrases, first word -> second word
     ("wife", "of"): "husband", ("daughter", "of"): "father", ("son", "of"): "father",
@@ -111,10 +117,11 @@ def _tables() -> dict:
     return {
         "titles": titles,
         # longest first so "kumari" is tried before "bai" etc. when splitting run-together words;
-        # never "-amma" (Lakshmamma, Kunjamma are one name) nor "-kumar" (Rajkumar)
+        # never "-amma" (Lakshmamma, Kunjamma are one name), "-kumar" (Rajkumar),
+        # "-rani" (Nagarani) or "-bala" (Pushpabala)
         "title_suffixes": sorted(
             {str(v) for c, vs in (d.get("titles") or {}).items() for v in [c, *(vs or [])]
-             if str(c) not in ("kumar", "amma") and len(str(v)) >= 3},
+             if str(c) not in ("kumar", "amma", "rani", "bala") and len(str(v)) >= 3},
             key=len, reverse=True),
         "honorifics": by_key("honorifics"),
         "relations": by_key("relations"),
@@ -133,8 +140,23 @@ def _split_run_together(word: str) -> list[str]:
     return [word]
 
 
+# An abbreviated word before more text: "C. Sailaja", and in Telugu/Kannada script
+# the first syllable of the house name ("చి. శైలజ" -> "chi. shailaja").
+_INITIAL = re.compile(r"(?<![a-z])([a-z]{1,3})\.(?=\s*[^\s.])")
+
+
+def _drop_initial(m: re.Match) -> str:
+    w = m.group(1)
+    t = _tables()
+    if any(raw_key(w) in t[k] for k in ("honorifics", "titles", "relations")) or canonical_spelling(w) != w:
+        return m.group(0)  # Smt., Km., Md. are words, not initials
+    return " "
+
+
 def _tokens(latin: str) -> list[str]:
     marked = _SLASH_MARKER.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", latin)
+    marked = _TAMIL_SLASH.sub(lambda m: f" \x00{_TAMIL_TYPES[m.group(1)]}\x00 ", marked)
+    marked = _INITIAL.sub(_drop_initial, marked)
     return _TOKEN.findall(marked)
 
 
@@ -247,6 +269,36 @@ def parse_name(text: str | None) -> ParsedName:
         surname_key=surname_key,
         key=key.strip(),
     )
+
+
+# Leading words that many men's names share, so they say little about which man:
+# "Md Kamal" and "Kamal Ansari" both name Kamal.
+_NAME_PREFIXES = frozenset({"mohammad", "sk", "syed", "sayed", "mirza"})
+
+
+def first_word_key(given: str | None, family_words: frozenset[str] = frozenset()) -> str | None:
+    """Phonetic key of the first word of a given name ("kiran lodhi" -> key of "kiran").
+
+    The joined key of all given words is exact about spacing ("Phool Mati" = "Phoolmati")
+    but any extra word (a surname the table does not know, a husband's name run into hers)
+    changes it; the first word alone survives those. Common prefixes (Md, Sk, Syed) are
+    skipped when a name follows them, and so are ``family_words`` (word keys): words her
+    name shares with her father's/husband's name are the family's, not hers - the
+    house name written first in Telugu ("Kandula Durga W/O Kandula Ramesh"), a clan
+    name ("Toppo"), a husband's name in the middle ("Sangita Dnyaneshwar Gaikwad").
+    """
+    if not given:
+        return None
+    words = given.split()
+    while len(words) > 1 and (canonical_spelling(words[0]) in _NAME_PREFIXES
+                              or word_key(words[0]) in family_words):
+        words = words[1:]
+    return word_key(words[0]) or None
+
+
+def word_keys(text: str | None) -> frozenset[str]:
+    """Keys of each word of a name (for telling family words from given names)."""
+    return frozenset(word_key(w) for w in (text or "").split()) - {""}
 
 
 @lru_cache(maxsize=200_000)

@@ -156,6 +156,35 @@ class AbsDiffAtMost(Cond):
 
 
 @dataclass(frozen=True)
+class WordWithinOther(Cond):
+    """A one-word name on one side is one of the words of the other side's name.
+
+    "Vijaya" within "Dasari Vijaya" (Telugu: house name first), "Durga" within "Durga
+    Kandula". ``words`` holds space-separated ASCII word keys; ``single`` the key of a
+    one-word name (else NULL). instr and || behave alike in DuckDB and Spark SQL.
+    """
+
+    single: str
+    words: str
+
+    def sql(self) -> str:
+        def one(a: str, b: str) -> str:
+            return f"(instr(' ' || {self.words}_{b} || ' ', ' ' || {self.single}_{a} || ' ') > 0)"
+        return f"({one('l', 'r')} OR {one('r', 'l')})"
+
+    def py(self, l, r):
+        def one(x, y):
+            w, ws = _v(x, self.single), _v(y, self.words)
+            if w is None or ws is None:
+                return None
+            return w in ws.split(" ")
+        return _or3([one(l, r), one(r, l)])
+
+    def columns(self):
+        return {self.single, self.words}
+
+
+@dataclass(frozen=True)
 class ValuesAre(Cond):
     """The pair's two values are exactly these two, in either order (e.g. kumari/devi)."""
 

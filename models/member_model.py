@@ -9,11 +9,16 @@ there, so there is one definition and one set of numbers.
 
 Columns compared are produced by ``dedup.features.member_features``:
   given_std, given_key     - the woman's given name: spelling-level and phonetic key
+  given_first_key          - phonetic key of its first word only
+  relation_first_key       - the same for the father's/husband's name
+  given_words, relation_words - word keys of the whole name, space-separated
+  given_single_key, relation_single_key - the key of a one-word name (else empty)
+  dob, dob_year            - written date of birth (ISO) and its year, when given
   full_key                 - given + surname keys
   title                    - devi / kumari / khatoon / begum / bai / ben ...
   relation_type            - father / husband / mother / guardian
   relation_key             - phonetic key of the relation's given name
-  relation_surname_key     - phonetic key of the relation's surname
+  family_surname_key       - her surname key, else her father's/husband's
   village_key, panchayat_key, block_key - hierarchical (district/block/...), so two
                              villages called Rampur in different blocks never agree
   yob, gender, mobile, aadhaar_token, aadhaar_last4, bank_token
@@ -32,6 +37,7 @@ from models.levels import (
     LevenshteinAtMost,
     Level,
     ValuesAre,
+    WordWithinOther,
 )
 
 NULL = "missing on one side"
@@ -52,6 +58,13 @@ FIRST_NAME = Comparison(
         Level("sounds the same", Exact("given_key"),
               explain_en="given name spelt differently but sounds the same",
               explain_hi="नाम की वर्तनी अलग, उच्चारण एक"),
+        Level("same first name", Exact("given_first_key"),
+              explain_en="same first name; the other words of the name differ or are missing",
+              explain_hi="पहला नाम एक; नाम के बाकी शब्द अलग या नहीं लिखे"),
+        Level("one name within the other", WordWithinOther("given_single_key", "given_words"),
+              explain_en="one record gives one name, the other the same name with more words "
+                         "(a house name or surname added)",
+              explain_hi="एक में केवल नाम, दूसरे में वही नाम और अन्य शब्द (उपनाम/घर का नाम)"),
         Level("one letter apart", LevenshteinAtMost("given_key", 1),
               explain_en="given name differs by one letter (typing slip?)",
               explain_hi="नाम में एक अक्षर का अंतर"),
@@ -61,15 +74,17 @@ FIRST_NAME = Comparison(
     ),
 )
 
-SURNAME = Comparison(
+FAMILY_SURNAME = Comparison(
     "surname",
-    "Surname when written (often absent for women: 'Sunita Devi')",
+    "Family surname: hers when written, else her father's/husband's. One comparison, not two: "
+    "a married woman's surname is her husband's, so comparing both would count one fact twice",
     (
-        _null("surname_key"),
-        Level("same", Exact("surname_key"), explain_en="same surname", explain_hi="उपनाम एक"),
-        Level("one letter apart", LevenshteinAtMost("surname_key", 1),
-              explain_en="surname differs by one letter", explain_hi="उपनाम में एक अक्षर का अंतर"),
-        Level("different", None, explain_en="different surnames (can change at marriage)",
+        _null("family_surname_key"),
+        Level("same", Exact("family_surname_key"), explain_en="same family surname",
+              explain_hi="परिवार का उपनाम एक"),
+        Level("one letter apart", LevenshteinAtMost("family_surname_key", 1),
+              explain_en="family surname differs by one letter", explain_hi="उपनाम में एक अक्षर का अंतर"),
+        Level("different", None, explain_en="different family surnames (can change at marriage)",
               explain_hi="उपनाम अलग (विवाह के बाद बदल सकता है)"),
     ),
 )
@@ -87,15 +102,24 @@ TITLE = Comparison(
     ),
 )
 
+# Same relation, or one record does not say which (a name typed without W/O or D/O).
+SAME_RELATION = IsNull("relation_type") | Exact("relation_type")
+
 RELATION_NAME = Comparison(
     "relation_name",
     "Father's or husband's given name, compared only within the same relation",
     (
         _null("relation_key"),
-        Level("same relation, same name", Exact("relation_type") & Exact("relation_key"),
+        Level("same relation, same name", SAME_RELATION & Exact("relation_key"),
               explain_en="same father/husband name", explain_hi="पिता/पति का नाम एक"),
+        Level("same relation, same first name", SAME_RELATION & Exact("relation_first_key"),
+              explain_en="same father/husband first name", explain_hi="पिता/पति का पहला नाम एक"),
+        Level("same relation, one name within the other",
+              SAME_RELATION & WordWithinOther("relation_single_key", "relation_words"),
+              explain_en="same father/husband name, written with more words in one record",
+              explain_hi="पिता/पति का वही नाम, एक में अधिक शब्दों के साथ"),
         Level("same relation, one letter apart",
-              Exact("relation_type") & LevenshteinAtMost("relation_key", 1),
+              SAME_RELATION & LevenshteinAtMost("relation_key", 1),
               explain_en="father/husband name differs by one letter",
               explain_hi="पिता/पति के नाम में एक अक्षर का अंतर"),
         Level("father in one, husband in other",
@@ -104,17 +128,6 @@ RELATION_NAME = Comparison(
               explain_hi="एक में पिता, दूसरे में पति का नाम (विवाह से पहले/बाद?)"),
         Level("different", None, explain_en="different father/husband name",
               explain_hi="पिता/पति का नाम अलग"),
-    ),
-)
-
-RELATION_SURNAME = Comparison(
-    "relation_surname",
-    "Surname of the father/husband: shared by a whole household, so weak evidence",
-    (
-        _null("relation_surname_key"),
-        Level("same", Exact("relation_surname_key"), explain_en="same family surname",
-              explain_hi="परिवार का उपनाम एक"),
-        Level("different", None, explain_en="different family surname", explain_hi="परिवार का उपनाम अलग"),
     ),
 )
 
@@ -137,13 +150,24 @@ YEAR_OF_BIRTH = Comparison(
     "Year of birth (from date of birth, or age when the record was entered)",
     (
         _null("yob"),
+        Level("same date of birth", Exact("dob"),
+              explain_en="same date of birth", explain_hi="जन्म तिथि एक"),
         Level("same year", Exact("yob"), explain_en="same year of birth", explain_hi="जन्म वर्ष एक"),
         Level("within 2 years", AbsDiffAtMost("yob", 2),
               explain_en="year of birth within 2 years", explain_hi="जन्म वर्ष में 2 साल तक का अंतर"),
+        # Written dates are copied from a document: among true duplicates with a date of
+        # birth on both records, 99% agree within a year. EM rarely sees such pairs apart
+        # (they are few and it confuses them with namesakes), so m is a judgement.
+        Level("dates of birth 3+ years apart", BothPresent("dob_year"), fixed_m=0.01,
+              explain_en="both records give a date of birth, 3 or more years apart",
+              explain_hi="दोनों में जन्म तिथि लिखी है, 3 या अधिक साल का अंतर"),
         Level("within 6 years", AbsDiffAtMost("yob", 6),
               explain_en="ages differ by 3-6 years (records entered years apart?)",
               explain_hi="उम्र में 3-6 साल का अंतर"),
-        Level("far apart", None, explain_en="ages far apart", explain_hi="उम्र में बड़ा अंतर"),
+        Level("7-15 years apart", AbsDiffAtMost("yob", 15),
+              explain_en="ages differ by 7-15 years (ages typed years apart, or another woman)",
+              explain_hi="उम्र में 7-15 साल का अंतर"),
+        Level("far apart", None, explain_en="ages more than 15 years apart", explain_hi="उम्र में 15 साल से अधिक अंतर"),
     ),
 )
 
@@ -161,12 +185,16 @@ GENDER = Comparison(
     ),
 )
 
+# What "similar name" means when a shared phone or account is weighed.
+SIMILAR_NAME = (LevenshteinAtMost("given_key", 2) | Exact("given_first_key")
+                | WordWithinOther("given_single_key", "given_words"))
+
 MOBILE = Comparison(
     "mobile",
     "Mobile number: one phone often serves a household, so it counts only with a similar name",
     (
         _null("mobile"),
-        Level("same with similar name", Exact("mobile") & LevenshteinAtMost("given_key", 2), fix_u=True,
+        Level("same with similar name", Exact("mobile") & SIMILAR_NAME, fix_u=True,
               explain_en="same mobile and a similar name",
               explain_hi="मोबाइल एक और नाम मिलता-जुलता"),
         Level("same with different name", Exact("mobile"), fix_u=True,
@@ -209,7 +237,7 @@ BANK = Comparison(
     "Bank account token (bank code + account): households sometimes share one",
     (
         _null("bank_token"),
-        Level("same with similar name", Exact("bank_token") & LevenshteinAtMost("given_key", 2), fix_u=True,
+        Level("same with similar name", Exact("bank_token") & SIMILAR_NAME, fix_u=True,
               explain_en="same bank account and a similar name",
               explain_hi="बैंक खाता एक और नाम मिलता-जुलता"),
         Level("same with different name", Exact("bank_token"), fix_u=True,
@@ -220,7 +248,7 @@ BANK = Comparison(
 )
 
 COMPARISONS: tuple[Comparison, ...] = (
-    FIRST_NAME, SURNAME, TITLE, RELATION_NAME, RELATION_SURNAME, LOCATION,
+    FIRST_NAME, FAMILY_SURNAME, TITLE, RELATION_NAME, LOCATION,
     YEAR_OF_BIRTH, GENDER, MOBILE, AADHAAR, AADHAAR_LAST4, BANK,
 )
 
@@ -232,11 +260,13 @@ FEATURE_COLUMNS: tuple[str, ...] = tuple(sorted(set().union(*(c.columns() for c 
 # 5 years of each other share at least one of them.
 BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("aadhaar_token",),
-    ("block_key", "given_key", "yob_decade"),
-    ("block_key", "given_key", "yob_decade_shifted"),
-    ("block_key", "given_key", "relation_key"),
+    ("block_key", "given_first_key", "yob_decade"),
+    ("block_key", "given_first_key", "yob_decade_shifted"),
+    ("block_key", "given_first_key", "relation_first_key"),
     ("village_key", "given_key"),
-    ("village_key", "relation_key"),
+    ("village_key", "given_first_key"),
+    ("village_key", "given_last_key"),
+    ("village_key", "relation_first_key"),
     ("village_key", "yob"),
     ("block_key", "bank_token"),
     ("block_key", "mobile", "given_initial"),
@@ -249,7 +279,6 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
 # "same woman", because in a block the village is what separates pairs most.
 TRAINING_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("aadhaar_token",),
-    ("village_key", "given_key"),
     ("given_key", "relation_key", "yob"),
 )
 
