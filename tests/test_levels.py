@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from models.levels import AbsDiffAtMost, Exact, IsNull, LevenshteinAtMost, Not, ValuesAre
+from models.levels import AbsDiffAtMost, Exact, IsNull, LevenshteinAtMost, Not, ValuesAre, WordWithinOther
 from models.member_model import COMPARISONS, FEATURE_COLUMNS
 
 VALUES = {
@@ -81,3 +81,51 @@ def test_abs_diff_and_values_are():
     v = ValuesAre("title", "kumari", "devi")
     assert v.py({"title": "devi"}, {"title": "kumari"}) is True
     assert v.py({"title": "devi"}, {"title": "devi"}) is False
+
+
+# single_l, words_l, single_r, words_r -> expected (SQL three-valued: None is NULL, which a
+# CASE WHEN treats as not matched; False only when both directions are known to fail)
+WITHIN_CASES = [
+    ("bharati", "bharati", None, "dasari bharati", True),            # one word within two
+    (None, "dasari bharati", "bharati", "bharati", True),            # the other direction
+    ("durga", "durga", None, "durga kandula", True),                 # first word, not only last
+    ("vijaya", "vijaya", None, "dasari vijaya kumari", True),        # middle of three
+    ("sunita", "sunita", "sunita", "sunita", True),                  # two one-word names
+    # a prefix or suffix is not a word: not True (NULL, as the other side has no one-word name)
+    ("ram", "ram", None, "ramesh kumar", None),
+    ("esh", "esh", None, "ramesh kumar", None),
+    ("kumar", "kumar", None, "ramesh kumar", True),
+    ("ram", "ram", "ramesh", "ramesh", False),                       # both one word: definitely not
+    ("anita", "anita", "sunita", "sunita", False),
+    (None, "anita munda", None, "anita barla", None),               # two many-word names: unknown
+    ("anita", "anita", None, None, None),                            # other side missing
+    (None, None, None, None, None),
+    (None, None, "anita", "anita", None),
+    ("x", "x", None, "anita x", True),                               # True wins over NULL
+]
+
+
+def test_word_within_other_sql_and_python_agree():
+    cond = WordWithinOther("given_single_key", "given_words")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE p (given_single_key_l VARCHAR, given_words_l VARCHAR, "
+                "given_single_key_r VARCHAR, given_words_r VARCHAR)")
+    con.executemany("INSERT INTO p VALUES (?, ?, ?, ?)", [case[:4] for case in WITHIN_CASES])
+    sql = [row[0] for row in con.execute(f"SELECT {cond.sql()} FROM p ORDER BY rowid").fetchall()]
+    for (sl, wl, sr, wr, expected), got_sql in zip(WITHIN_CASES, sql):
+        l = {"given_single_key": sl, "given_words": wl}
+        r = {"given_single_key": sr, "given_words": wr}
+        case = (sl, wl, sr, wr)
+        assert cond.py(l, r) is expected, case
+        assert cond.py(r, l) is expected, case          # symmetric
+        assert got_sql is expected, case
+    assert len(sql) == len(WITHIN_CASES)
+    assert cond.columns() == {"given_single_key", "given_words"}
+
+
+def test_word_within_other_treats_pandas_nan_as_missing():
+    cond = WordWithinOther("given_single_key", "given_words")
+    nan = float("nan")
+    l = {"given_single_key": "bharati", "given_words": "bharati"}
+    assert cond.py(l, {"given_single_key": nan, "given_words": nan}) is None
+    assert cond.py(l, {"given_single_key": nan, "given_words": "dasari bharati"}) is True
