@@ -26,9 +26,8 @@ How a field is parsed (each step is why the next one can be simple):
    given name (Gujarat, Maharashtra): it becomes ``relation_name`` with
    ``relation_type`` None (the field does not say which), unless a marker already set one.
 7. Single letters (South Indian initials: "R. Sunitha") are not part of any key, nor
-   are abbreviated words of up to three letters before a dot ("చి. శైలజ" = "Chi.
-   Shailaja": the first syllable of the house name), unless they are a known
-   honorific, title or alias (Smt., Km., Md.).
+   are one-syllable abbreviations in an Indic script ("చి. శైలజ" = "Chi. Shailaja":
+   the first syllable of the house name).
 
 Keys (``dedup.phonetic``): the given name's key is the key of its words written
 together, so "Phool Mati" = "Phoolmati" and "Ram Pyari" = "Rampyari".
@@ -36,6 +35,7 @@ together, so "Phool Mati" = "Phoolmati" and "Ram Pyari" = "Rampyari".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -140,23 +140,30 @@ def _split_run_together(word: str) -> list[str]:
     return [word]
 
 
-# An abbreviated word before more text: "C. Sailaja", and in Telugu/Kannada script
-# the first syllable of the house name ("చి. శైలజ" -> "chi. shailaja").
-_INITIAL = re.compile(r"(?<![a-z])([a-z]{1,3})\.(?=\s*[^\s.])")
+def _drop_native_initials(text: str) -> str:
+    """Drop one-syllable abbreviations in an Indic script: "చి. శైలజ" -> "శైలజ".
 
-
-def _drop_initial(m: re.Match) -> str:
-    w = m.group(1)
-    t = _tables()
-    if any(raw_key(w) in t[k] for k in ("honorifics", "titles", "relations")) or canonical_spelling(w) != w:
-        return m.group(0)  # Smt., Km., Md. are words, not initials
-    return " "
+    Telugu and Kannada bookkeepers abbreviate the house name to its first syllable and a
+    dot. A syllable here is one consonant or vowel letter with at most two signs (vowel
+    sign, anusvara, virama). Latin initials are single letters, dropped later; a longer
+    Latin word before a dot ("Uma.", "Ram.") is a name and stays.
+    """
+    if "." not in text:
+        return text
+    out = []
+    for word in text.split(" "):
+        core = word.rstrip(".")
+        if (word.endswith(".") and core and unicodedata.category(core[0]) == "Lo"
+                and ord(core[0]) >= 0x0900 and len(core) <= 3
+                and all(unicodedata.category(c) in ("Mn", "Mc") for c in core[1:])):
+            continue
+        out.append(word)
+    return " ".join(out)
 
 
 def _tokens(latin: str) -> list[str]:
     marked = _SLASH_MARKER.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", latin)
     marked = _TAMIL_SLASH.sub(lambda m: f" \x00{_TAMIL_TYPES[m.group(1)]}\x00 ", marked)
-    marked = _INITIAL.sub(_drop_initial, marked)
     return _TOKEN.findall(marked)
 
 
@@ -195,7 +202,7 @@ def parse_name(text: str | None) -> ParsedName:
     if text is None or (isinstance(text, float) and text != text):
         return EMPTY
     original = str(text)
-    latin = to_latin(original)
+    latin = to_latin(_drop_native_initials(original))
     if not latin.strip():
         return ParsedName(**{**EMPTY.to_dict(), "original": original, "scripts": detect_scripts(original),
                              "latin": latin})
@@ -224,6 +231,8 @@ def parse_name(text: str | None) -> ParsedName:
     kinds = ["title" if raw_key(w) in titles_tab else "name" for w in words]
     if words and "name" not in kinds:  # "Kumari Devi": the first is her name
         kinds[0] = "name"
+    if kinds and kinds[0] == "title" and titles_tab[raw_key(words[0])] in _GIVEN_NAME_TITLES:
+        kinds[0] = "name"  # "Rani Mondal", "Bala Lakshmi": first, these are her name
     titles = [titles_tab[raw_key(w)] for w, k in zip(words, kinds) if k == "title"]
 
     # first title preceded by a name splits given | surname
@@ -270,6 +279,9 @@ def parse_name(text: str | None) -> ParsedName:
         key=key.strip(),
     )
 
+
+# Titles that are also given names when they come first (Rani Mondal, Bala Lakshmi).
+_GIVEN_NAME_TITLES = frozenset({"rani", "bala"})
 
 # Leading words that many men's names share, so they say little about which man:
 # "Md Kamal" and "Kamal Ansari" both name Kamal.

@@ -387,13 +387,11 @@ def test_late_spellings_are_honorifics(text):
 
 # Found while writing these tests (commit 14e74fa); strict, so a fix turns them red
 # and the mark is removed.
-@pytest.mark.xfail(strict=True, reason="Rani/Bala as title: a leading Rani/Bala loses the given name")
 @pytest.mark.parametrize("text,given", [("Rani Mondal", "rani"), ("Bala Lakshmi", "bala lakshmi")])
 def test_leading_rani_or_bala_is_her_given_name(text, given):
     assert parse_name(text).given == given
 
 
-@pytest.mark.xfail(strict=True, reason="dotted-initial rule drops a whole 3-letter name: Uma. -> given Devi")
 def test_three_letter_name_before_a_dot_is_not_an_initial():
     assert parse_name("Uma. Devi").given == "uma"
 
