@@ -59,3 +59,49 @@ def pair_precision(pairs: pd.DataFrame, truth: pd.DataFrame, duplicate_class: st
     person = dict(zip(truth["member_id"].astype(str), truth["person_id"].astype(str)))
     same = sel["member_id_l"].astype(str).map(person) == sel["member_id_r"].astype(str).map(person)
     return float(same.mean()), int(len(sel))
+
+
+# What counts as evidence beyond the name, age and block: a shared identifier, or the same village.
+EVIDENCE_COLUMNS = ("aadhaar_token", "aadhaar_last4", "mobile", "bank_token", "dob", "village_key")
+
+
+@dataclass(frozen=True)
+class EvidenceCeiling:
+    """How many true duplicate pairs share anything beyond name, age and block.
+
+    A pair with nothing else in common (a woman entered before marriage in her father's
+    village and after it in her husband's, with a new phone) looks exactly like two
+    namesakes of one block. Any method that needs some shared evidence misses them, so
+    ``max_recall`` bounds recall and ``max_f1`` bounds F1 (at perfect precision). Read
+    measured F1 against this, not against 1.0.
+    """
+    true_pairs: int
+    pairs_with_evidence: int
+
+    @property
+    def max_recall(self) -> float:
+        return self.pairs_with_evidence / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def max_f1(self) -> float:
+        r = self.max_recall
+        return 2 * r / (1 + r) if r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"true_pairs": self.true_pairs, "pairs_with_evidence": self.pairs_with_evidence,
+                "max_recall": round(self.max_recall, 4), "max_f1": round(self.max_f1, 4)}
+
+
+def evidence_ceiling(features: pd.DataFrame, truth: pd.DataFrame) -> EvidenceCeiling:
+    """features: member_features rows (at least those of duplicated persons); truth: member_id, person_id."""
+    t = truth[["member_id", "person_id"]].astype(str)
+    t = t[t.duplicated("person_id", keep=False)]
+    pairs = t.merge(t, on="person_id", suffixes=("_l", "_r"))
+    pairs = pairs[pairs["member_id_l"] < pairs["member_id_r"]]
+    f = features.assign(member_id=features["member_id"].astype(str)).set_index("member_id")
+    cols = [c for c in EVIDENCE_COLUMNS if c in f.columns]
+    left = f.reindex(pairs["member_id_l"])[cols].to_numpy(dtype=object)
+    right = f.reindex(pairs["member_id_r"])[cols].to_numpy(dtype=object)
+    present = pd.notna(left) & pd.notna(right)
+    same = present & (left == right)
+    return EvidenceCeiling(true_pairs=len(pairs), pairs_with_evidence=int(same.any(axis=1).sum()))

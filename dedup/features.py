@@ -13,7 +13,7 @@ from dedup.names import first_word_key, normalise_place, parse_name, word_key, w
 from models.member_model import FEATURE_COLUMNS
 
 # Derived only for blocking (candidate generation), never compared.
-BLOCKING_ONLY_COLUMNS = ("given_initial", "given_last_key", "yob_decade", "yob_decade_shifted", "district_key")
+BLOCKING_ONLY_COLUMNS = ("given_initial", "given_last_key", "district_key")
 
 CARRIED_COLUMNS = ("member_id", "district", "block", "panchayat", "village", "shg_id", "member_name",
                    "relation_name")
@@ -111,8 +111,6 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     dob = clean["dob"].map(_none_if_empty) if "dob" in clean else pd.Series(None, index=clean.index, dtype=object)
     df["dob"] = dob
     df["dob_year"] = pd.to_numeric(dob.str.slice(0, 4), errors="coerce").astype("Int64")
-    df["yob_decade"] = (yob // 10).astype("Int64")
-    df["yob_decade_shifted"] = ((yob + 5) // 10).astype("Int64")
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):
         df[col] = clean[col].map(_none_if_empty) if col in clean else None
     df["given_initial"] = df["given_key"].map(lambda k: k[0] if k else None)

@@ -82,6 +82,8 @@ EMPTY = ParsedName(original="", scripts=(), latin="", honorific=None, given=None
 
 # "W/O", "w/o.", "W.O.", "S\O", "C/O:" ... -> relation type
 _SLASH_MARKER = re.compile(r"(?<![a-z])([wdsc])\s*[/\\.]\s*o(?![a-z])\.?")
+# Typed without spaces ("LakshmiDeviW/OManojMahto"): with a slash the marker is unmistakable.
+_SLASH_MARKER_RUN_ON = re.compile(r"(?<=[a-z])([wdsc])/o(?=[a-z])")
 _SLASH_TYPES = {"w": "husband", "d": "father", "s": "father", "c": "guardian"}
 # Tamil: க/பெ (kanavar peyar, husband's name) and த/பெ (thanthai peyar, father's name)
 _TAMIL_SLASH = re.compile(r"(?<![a-z])(ka|tha|ta)\s*/\s*pe(?![a-z])\.?")
@@ -163,6 +165,7 @@ def _drop_native_initials(text: str) -> str:
 
 def _tokens(latin: str) -> list[str]:
     marked = _SLASH_MARKER.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", latin)
+    marked = _SLASH_MARKER_RUN_ON.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", marked)
     marked = _TAMIL_SLASH.sub(lambda m: f" \x00{_TAMIL_TYPES[m.group(1)]}\x00 ", marked)
     return _TOKEN.findall(marked)
 

@@ -419,3 +419,23 @@ def test_first_word_key_skips_family_words():
 @pytest.mark.parametrize("empty", [None, ""])
 def test_first_word_key_of_nothing_is_none(empty):
     assert first_word_key(empty) is None
+
+
+@pytest.mark.parametrize("text,given,relation", [
+    ("LakshmiDeviW/OManoj", "lakshmi", "manoj"),      # typed without spaces: the slash marks it
+    ("sunitaw/oramesh", "sunita", "ramesh"),
+])
+def test_run_on_slash_marker_still_splits_the_relation(text, given, relation):
+    p = parse_name(text)
+    assert (p.given, p.relation_type, p.relation_name) == (given, "husband", relation)
+
+
+@pytest.mark.parametrize("text", ["स्वर्गीय शिव", "স্বর্গীয় শিব", "ସ୍ୱର୍ଗତ ଶିବ", "Late Shiv"])
+def test_late_in_any_script_is_an_honorific_not_a_name(text):
+    p = parse_name(text)
+    assert p.honorific == "late" and p.given_key == parse_name("Shiv").given_key
+
+
+def test_late_in_tamil_is_an_honorific():
+    p = parse_name("மறைந்த ரமேஷ்")   # Tamil writes Shiv as Siva; Ramesh reads the same everywhere
+    assert p.honorific == "late" and p.given_key == parse_name("Ramesh").given_key

@@ -122,3 +122,20 @@ def test_train_flag_retrains_and_uses_the_new_model(small_export, tmp_path):
     assert res.summary["model"] == str(model)
     assert json.loads(model.read_text())["probability_two_random_records_match"] > 0
     assert load_scorer(str(model)).prior_weight < 0
+
+
+def test_evidence_ceiling_counts_pairs_sharing_an_identifier_or_village():
+    from dedup.evaluate import evidence_ceiling
+    feats = pd.DataFrame({
+        "member_id": ["a", "b", "c", "d", "e", "f", "g"],
+        "mobile": ["9", "9", None, "1", "2", None, None],
+        "aadhaar_token": [None, None, None, None, None, "t", None],
+        "village_key": ["v1", "v2", "v3", "v4", "v5", "v6", "v7"],
+        "dob": [None] * 7,
+    })
+    truth = pd.DataFrame({"member_id": list("abcdefg"),
+                          "person_id": ["p1", "p1", "p2", "p2", "p2", "p3", "p4"]})
+    c = evidence_ceiling(feats, truth)
+    # p1: a-b share a mobile; p2: c-d, c-e, d-e share nothing (different mobiles, villages)
+    assert (c.true_pairs, c.pairs_with_evidence) == (4, 1)
+    assert c.max_recall == 0.25 and abs(c.max_f1 - 0.4) < 1e-9
