@@ -5,10 +5,15 @@ a few lakh distinct spellings in a crore of rows), then mapped back.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, NamedTuple
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from dedup.importer import _default_workers
 from dedup.names import first_word_key, normalise_place, parse_name, word_key, word_keys
 from models.member_model import FEATURE_COLUMNS
 
@@ -28,92 +33,194 @@ def _none_if_empty(v):
     return s or None
 
 
+# Below this many distinct names a second process costs more than it saves.
+PARALLEL_MIN_NAMES = 50_000
+
+
+class _Parsed(NamedTuple):
+    """The parts of a ParsedName that features use (small, so cheap to send between processes)."""
+    given: str | None
+    given_key: str | None
+    surname: str | None
+    surname_key: str | None
+    title: str | None
+    relation_type: str | None
+    relation_name: str | None
+
+
+def _slim(text: str) -> _Parsed:
+    p = parse_name(text)
+    return _Parsed(p.given, p.given_key or None, p.surname, p.surname_key, p.title,
+                   p.relation_type, p.relation_name)
+
+
+def _parse_chunk(values: list[str]) -> list[_Parsed]:
+    return [_slim(v) for v in values]
+
+
+def _parse_table(values) -> dict[str, _Parsed]:
+    """The parsed parts of each distinct name, on every core for big exports.
+
+    Parsing is pure Python (about 25,000 new names a second per core) and a crore-row
+    export has lakhs of distinct names, so the spare core takes half of them. Only
+    the few fields features use travel back (whole ParsedNames cost more to send than
+    to make).
+    """
+    values = list(values)
+    workers = _default_workers()
+    if workers < 1 or len(values) < PARALLEL_MIN_NAMES:
+        return {v: _slim(v) for v in values}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = workers + 1
+    size = -(-len(values) // (2 * n))
+    chunks = [values[i:i + size] for i in range(0, len(values), size)]
+    theirs = [c for i, c in enumerate(chunks) if i % n]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_parse_chunk, c) for c in theirs]
+        table = {v: _slim(v) for i, c in enumerate(chunks) if i % n == 0 for v in c}
+        for c, f in zip(theirs, futures):
+            table.update(zip(c, f.result()))
+    return table
+
+
+def _cells(col: pd.Series) -> pd.Series:
+    """Text cells stripped, with NaN and '' as None: _none_if_empty over a whole column.
+
+    Vectorised (Arrow's trim) because it runs over every carried column of every row;
+    a Python call per cell was a third of this stage.
+    """
+    arr = col.to_numpy(dtype=object)
+    present = pd.notna(arr)
+    out = np.full(len(arr), None, dtype=object)
+    if present.any():
+        vals = arr[present]
+        try:
+            text = pa.array(vals, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers in a text column
+            text = pa.array([str(v) for v in vals], type=pa.string())
+        vals = pc.utf8_trim_whitespace(text).to_numpy(zero_copy_only=False)
+        keep = vals != ""
+        out[np.flatnonzero(present)[keep]] = vals[keep]
+    return pd.Series(out, index=col.index, dtype=object)
+
+
+def _lookup(keys: pd.Series, table: dict) -> pd.Series:
+    """table[key] for each key (None for a missing key or value), by hashed lookup."""
+    out = keys.map(table)
+    return out.astype(object).where(out.notna(), None)
+
+
 def _map_unique(series: pd.Series, fn) -> pd.Series:
     """fn applied once per distinct value; missing stays None (never NaN)."""
-    table = {v: fn(v) for v in pd.unique(series.dropna())}
-    return pd.Series([None if v is None or v != v else table[v] for v in series],
-                     index=series.index, dtype=object)
+    uniques = pd.unique(series.dropna())
+    table = {v: fn(v) for v in uniques}
+    return _lookup(series, table)
 
 
+@lru_cache(maxsize=1_000_000)
 def _words(given: str | None, surname: str | None) -> str | None:
     """Word keys of a whole name (given and surname), space-separated, in order."""
     keys = [word_key(w) for w in f"{given or ''} {surname or ''}".split()]
     return " ".join(k for k in keys if k) or None
 
 
-def _place_path(*parts: str | None) -> str | None:
-    """Hierarchical place key; None when the last part is missing."""
-    if parts[-1] is None:
-        return None
-    return "/".join(p or "?" for p in parts)
+def _place_path(*parts: pd.Series) -> pd.Series:
+    """Hierarchical place keys ("district/block/village"); None when the last part is missing."""
+    path = parts[0].fillna("?").astype(object)
+    for part in parts[1:]:
+        path = path + "/" + part.fillna("?").astype(object)
+    return path.where(parts[-1].notna(), None)
+
+
+def _name_fields(names: pd.Series, rel_names: pd.Series, her_tab: dict, rel_tab: dict) -> dict:
+    """First-word keys and word lists, per distinct (her name, relation name) pair.
+
+    The words her name and the relation's share are the family's, so they are skipped
+    when looking for each one's first name (Telugu house names, clan names).
+    """
+    key = pd.DataFrame({"n": names.to_numpy(dtype=object), "r": rel_names.to_numpy(dtype=object)})
+    codes = key.groupby(["n", "r"], dropna=False, sort=False).ngroup().to_numpy()
+    combos = key.drop_duplicates()  # first appearances: the same order as ngroup(sort=False)
+    names_out = ("given_first_key", "relation_first_key", "given_words", "relation_words",
+                 "given_last_key", "given_single_key", "relation_single_key")
+    cols = {k: np.empty(len(combos), dtype=object) for k in names_out}
+    for i, (n, r) in enumerate(zip(combos["n"], combos["r"])):
+        ph = her_tab.get(n) if isinstance(n, str) else None
+        pr = rel_tab.get(r) if isinstance(r, str) else None
+        g, s = (ph.given, ph.surname) if ph is not None else (None, None)
+        rg, rs = (pr.given, pr.surname) if pr is not None else (None, None)
+        family = (word_keys(g) | word_keys(s)) & (word_keys(rg) | word_keys(rs))
+        words, rwords = _words(g, s), _words(rg, rs)
+        cols["given_first_key"][i] = first_word_key(g, family)
+        cols["relation_first_key"][i] = first_word_key(rg, family)
+        cols["given_words"][i] = words
+        cols["relation_words"][i] = rwords
+        # last word: "Dasari Bharati" and "Bharati" meet in a block on it (house name first)
+        cols["given_last_key"][i] = words.rsplit(" ", 1)[-1] if words else None
+        cols["given_single_key"][i] = words if words and " " not in words else None
+        cols["relation_single_key"][i] = rwords if rwords and " " not in rwords else None
+    return {k: pd.Series(v[codes], index=names.index, dtype=object) for k, v in cols.items()}
 
 
 def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     """One row per member with exactly the columns the model and blocking use."""
     df = pd.DataFrame(index=clean.index)
     for col in CARRIED_COLUMNS:
-        df[col] = clean[col].map(_none_if_empty) if col in clean else None
+        df[col] = _cells(clean[col]) if col in clean else None
 
-    names = clean["member_name"].map(_none_if_empty)
-    parsed = _map_unique(names, parse_name)
-    df["given_std"] = parsed.map(lambda p: p.given if p is not None else None)
-    df["given_key"] = parsed.map(lambda p: (p.given_key or None) if p is not None else None)
-    df["surname_key"] = parsed.map(lambda p: p.surname_key if p is not None else None)
-    df["title"] = parsed.map(lambda p: p.title if p is not None else None)
+    names = _cells(clean["member_name"])
+    her_tab = _parse_table(pd.unique(names.dropna()))
+
+    def her(field):
+        return _lookup(names, {k: (getattr(p, field) or None) for k, p in her_tab.items()})
+
+    df["given_std"] = her("given")
+    df["given_key"] = her("given_key")
+    df["surname_key"] = her("surname_key")
+    df["title"] = her("title")
 
     # The relation: its own columns first; else what the name field carried ("W/O RAMESH").
-    rel_type_col = clean["relation_type"].map(_none_if_empty) if "relation_type" in clean else None
-    rel_name_col = clean["relation_name"].map(_none_if_empty) if "relation_name" in clean else None
-    parsed_rel_type = parsed.map(lambda p: p.relation_type if p is not None else None)
-    parsed_rel_name = parsed.map(lambda p: p.relation_name if p is not None else None)
-    rel_type = rel_type_col.where(rel_type_col.notna(), parsed_rel_type) if rel_type_col is not None else parsed_rel_type
-    rel_name = rel_name_col.where(rel_name_col.notna(), parsed_rel_name) if rel_name_col is not None else parsed_rel_name
-    rel_parsed = _map_unique(rel_name, parse_name)
+    rel_type = her("relation_type")
+    rel_name = her("relation_name")
+    if "relation_type" in clean:
+        col = _cells(clean["relation_type"])
+        rel_type = col.where(col.notna(), rel_type)
+    if "relation_name" in clean:
+        col = _cells(clean["relation_name"])
+        rel_name = col.where(col.notna(), rel_name)
+    rel_tab = _parse_table(pd.unique(rel_name.dropna()))
+
+    def rel(field):
+        return _lookup(rel_name, {k: (getattr(p, field) or None) for k, p in rel_tab.items()})
+
     df["relation_type"] = rel_type
     df["relation_name"] = rel_name
-    df["relation_key"] = rel_parsed.map(lambda p: (p.given_key or None) if p is not None else None)
-    # First words, skipping the words her name and the relation's share (the family's).
-    her = parsed.map(lambda p: (p.given, p.surname) if p is not None else (None, None))
-    rel = rel_parsed.map(lambda p: (p.given, p.surname) if p is not None else (None, None))
-    firsts = {}
-    for key in set(zip(her, rel)):
-        (g, s), (rg, rs) = key
-        hw, rw = word_keys(g) | word_keys(s), word_keys(rg) | word_keys(rs)
-        firsts[key] = (first_word_key(g, hw & rw), first_word_key(rg, hw & rw))
-        firsts[key] += (_words(g, s), _words(rg, rs))
-    pairs = [firsts[k] for k in zip(her, rel)]
-    df["given_first_key"] = [a for a, _, _, _ in pairs]
-    df["relation_first_key"] = [b for _, b, _, _ in pairs]
-    df["given_words"] = [w for _, _, w, _ in pairs]
-    df["relation_words"] = [w for _, _, _, w in pairs]
-    # last word: "Dasari Bharati" and "Bharati" meet in a block on it (house name first)
-    df["given_last_key"] = [w.rsplit(" ", 1)[-1] if w else None for w in df["given_words"]]
-    df["given_single_key"] = [w if w and " " not in w else None for w in df["given_words"]]
-    df["relation_single_key"] = [w if w and " " not in w else None for w in df["relation_words"]]
-    df["relation_surname_key"] = rel_parsed.map(lambda p: p.surname_key if p is not None else None)
+    df["relation_key"] = rel("given_key")
+    for k, v in _name_fields(names, rel_name, her_tab, rel_tab).items():
+        df[k] = v
+    df["relation_surname_key"] = rel("surname_key")
     df["family_surname_key"] = df["surname_key"].where(df["surname_key"].notna(), df["relation_surname_key"])
 
-    places = {}
-    for col in ("district", "block", "panchayat", "village"):
-        vals = df[col]
-        places[col] = _map_unique(vals, normalise_place)
+    places = {col: _map_unique(df[col], normalise_place) for col in ("district", "block", "panchayat", "village")}
     d, b, p, v = places["district"], places["block"], places["panchayat"], places["village"]
     df["district_key"] = d
-    df["block_key"] = [_place_path(x, y) for x, y in zip(d, b)]
-    df["panchayat_key"] = [_place_path(x, y, z) for x, y, z in zip(d, b, p)]
-    df["village_key"] = [_place_path(x, y, z) for x, y, z in zip(d, b, v)]
+    df["block_key"] = _place_path(d, b)
+    df["panchayat_key"] = _place_path(d, b, p)
+    df["village_key"] = _place_path(d, b, v)
 
     yob = pd.to_numeric(clean["yob"], errors="coerce") if "yob" in clean else pd.Series(float("nan"), index=clean.index)
     df["yob"] = yob.astype("Int64")
     # A date of birth is written once and copied; an age is typed at entry and goes stale
     # (the year of birth derived from it drifts by the years since). So disagreement
     # between two written dates is strong evidence, between two ages much weaker.
-    dob = clean["dob"].map(_none_if_empty) if "dob" in clean else pd.Series(None, index=clean.index, dtype=object)
+    dob = _cells(clean["dob"]) if "dob" in clean else pd.Series(None, index=clean.index, dtype=object)
     df["dob"] = dob
     df["dob_year"] = pd.to_numeric(dob.str.slice(0, 4), errors="coerce").astype("Int64")
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):
-        df[col] = clean[col].map(_none_if_empty) if col in clean else None
-    df["given_initial"] = df["given_key"].map(lambda k: k[0] if k else None)
+        df[col] = _cells(clean[col]) if col in clean else None
+    df["given_initial"] = df["given_key"].str.slice(0, 1).where(df["given_key"].notna(), None)
     missing = set(FEATURE_COLUMNS) - set(df.columns)
     if missing:  # a model column nobody computes would silently never match
         raise RuntimeError(f"feature columns not computed: {sorted(missing)}")

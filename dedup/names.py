@@ -118,27 +118,32 @@ def _tables() -> dict:
     titles = by_key("titles")
     return {
         "titles": titles,
-        # longest first so "kumari" is tried before "bai" etc. when splitting run-together words;
-        # never "-amma" (Lakshmamma, Kunjamma are one name), "-kumar" (Rajkumar),
-        # "-rani" (Nagarani) or "-bala" (Pushpabala)
-        "title_suffixes": sorted(
-            {str(v) for c, vs in (d.get("titles") or {}).items() for v in [c, *(vs or [])]
-             if str(c) not in ("kumar", "amma", "rani", "bala") and len(str(v)) >= 3},
-            key=len, reverse=True),
         "honorifics": by_key("honorifics"),
+        **_suffix_index(d),
         "relations": by_key("relations"),
         "surnames": surnames,
         "place_words": {raw_key(str(w)) for w in d.get("place_words") or []},
     }
 
 
+def _suffix_index(d: dict) -> dict:
+    """Titles that can end a run-together word (SUNITADEVI), tried longest first so "kumari"
+    wins over "bai"; never "-amma" (Lakshmamma, Kunjamma are one name), "-kumar" (Rajkumar),
+    "-rani" (Nagarani) or "-bala" (Pushpabala)."""
+    suffixes = {str(v) for c, vs in (d.get("titles") or {}).items() for v in [c, *(vs or [])]
+                if str(c) not in ("kumar", "amma", "rani", "bala") and len(str(v)) >= 3}
+    return {"title_suffix_set": frozenset(suffixes),
+            "title_suffix_lengths": sorted({len(x) for x in suffixes}, reverse=True)}
+
+
 def _split_run_together(word: str) -> list[str]:
     """SUNITADEVI -> sunita devi; hansaben -> hansa ben (needs 3+ letters before the title)."""
-    for suffix in _tables()["title_suffixes"]:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            head = word[: -len(suffix)]
+    suffixes, lengths = _tables()["title_suffix_set"], _tables()["title_suffix_lengths"]
+    for n in lengths:  # longest first, one set lookup per length
+        if len(word) - n >= 3 and word[-n:] in suffixes:
+            head = word[:-n]
             if any(v in head for v in "aeiou"):
-                return [head, suffix]
+                return [head, word[-n:]]
     return [word]
 
 
@@ -311,6 +316,7 @@ def first_word_key(given: str | None, family_words: frozenset[str] = frozenset()
     return word_key(words[0]) or None
 
 
+@lru_cache(maxsize=1_000_000)
 def word_keys(text: str | None) -> frozenset[str]:
     """Keys of each word of a name (for telling family words from given names)."""
     return frozenset(word_key(w) for w in (text or "").split()) - {""}

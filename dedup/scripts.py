@@ -187,7 +187,7 @@ def detect_scripts(text: str) -> tuple[str, ...]:
     so a caller can show that part of a name was not understood.
     """
     seen: dict[str, None] = {}
-    for ch in text or "":
+    for ch in dict.fromkeys(text or ""):  # each distinct character once, in order
         s = script_of(ch)
         if s is not None and s not in seen:
             seen[s] = None
