@@ -13,7 +13,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dedup.importer import _default_workers
 from dedup.names import first_word_key, normalise_place, parse_name, word_key, word_keys
 from models.member_model import FEATURE_COLUMNS
 
@@ -33,10 +32,6 @@ def _none_if_empty(v):
     return s or None
 
 
-# Below this many distinct names a second process costs more than it saves.
-PARALLEL_MIN_NAMES = 50_000
-
-
 class _Parsed(NamedTuple):
     """The parts of a ParsedName that features use (small, so cheap to send between processes)."""
     given: str | None
@@ -54,35 +49,13 @@ def _slim(text: str) -> _Parsed:
                    p.relation_type, p.relation_name)
 
 
-def _parse_chunk(values: list[str]) -> list[_Parsed]:
-    return [_slim(v) for v in values]
-
-
 def _parse_table(values) -> dict[str, _Parsed]:
-    """The parsed parts of each distinct name, on every core for big exports.
+    """The parsed parts of each distinct name (a few lakh in a crore of rows).
 
-    Parsing is pure Python (about 25,000 new names a second per core) and a crore-row
-    export has lakhs of distinct names, so the spare core takes half of them. Only
-    the few fields features use travel back (whole ParsedNames cost more to send than
-    to make).
+    Serial on purpose: a process pool saved 10% of this stage on 2 cores but forking a
+    process that already holds a crore of rows can be killed for memory.
     """
-    values = list(values)
-    workers = _default_workers()
-    if workers < 1 or len(values) < PARALLEL_MIN_NAMES:
-        return {v: _slim(v) for v in values}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    n = workers + 1
-    size = -(-len(values) // (2 * n))
-    chunks = [values[i:i + size] for i in range(0, len(values), size)]
-    theirs = [c for i, c in enumerate(chunks) if i % n]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_parse_chunk, c) for c in theirs]
-        table = {v: _slim(v) for i, c in enumerate(chunks) if i % n == 0 for v in c}
-        for c, f in zip(theirs, futures):
-            table.update(zip(c, f.result()))
-    return table
+    return {v: _slim(v) for v in values}
 
 
 def _cells(col: pd.Series) -> pd.Series:
