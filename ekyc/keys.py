@@ -53,17 +53,39 @@ def _secret_bytes(value: str) -> bytes:
     return value.encode("utf-8")
 
 
-def token_key() -> Key:
+# The key in use, per settings object: the importer makes a token for every Aadhaar and
+# account of a crore of rows, and reading the key file each time was a third of import.
+# New settings (a changed environment, tests) mean a fresh read.
+_IN_USE: dict[str, tuple[object, Key]] = {}
+
+
+def _cached(kind: str, make) -> Key:
     s = get_settings()
+    hit = _IN_USE.get(kind)
+    if hit is not None and hit[0] is s:
+        return hit[1]
+    key = make(s)
+    _IN_USE[kind] = (s, key)
+    return key
+
+
+def _token_key(s) -> Key:
     if s.token_key:
         return Key(s.token_key_id, _secret_bytes(s.token_key))
     data = _load_or_create_file(s.key_file)["token"]
     return Key(data["id"], _secret_bytes(data["secret"]))
 
 
-def vault_key() -> Key:
-    s = get_settings()
+def _vault_key(s) -> Key:
     if s.vault_key:
         return Key(s.vault_key_id, _secret_bytes(s.vault_key))
     data = _load_or_create_file(s.key_file)["vault"]
     return Key(data["id"], _secret_bytes(data["secret"]))
+
+
+def token_key() -> Key:
+    return _cached("token", _token_key)
+
+
+def vault_key() -> Key:
+    return _cached("vault", _vault_key)
