@@ -107,33 +107,48 @@ def _place_path(*parts: pd.Series) -> pd.Series:
     return path.where(parts[-1].notna(), None)
 
 
+@lru_cache(maxsize=1_000_000)
+def _one_name(given: str | None, surname: str | None) -> tuple:
+    """(word keys, words text, first-word key, last word, single-word key) of one name."""
+    keys = word_keys(given) | word_keys(surname)
+    words = _words(given, surname)
+    single = words if words and " " not in words else None
+    last = words.rsplit(" ", 1)[-1] if words else None
+    return keys, words, first_word_key(given), last, single
+
+
 def _name_fields(names: pd.Series, rel_names: pd.Series, her_tab: dict, rel_tab: dict) -> dict:
     """First-word keys and word lists, per distinct (her name, relation name) pair.
 
     The words her name and the relation's share are the family's, so they are skipped
-    when looking for each one's first name (Telugu house names, clan names).
+    when looking for each one's first name (Telugu house names, clan names). Each name's
+    own parts are worked out once; a pair only adds the (usually empty) shared words.
     """
     key = pd.DataFrame({"n": names.to_numpy(dtype=object), "r": rel_names.to_numpy(dtype=object)})
     codes = key.groupby(["n", "r"], dropna=False, sort=False).ngroup().to_numpy()
     combos = key.drop_duplicates()  # first appearances: the same order as ngroup(sort=False)
-    names_out = ("given_first_key", "relation_first_key", "given_words", "relation_words",
+    out_names = ("given_first_key", "relation_first_key", "given_words", "relation_words",
                  "given_last_key", "given_single_key", "relation_single_key")
-    cols = {k: np.empty(len(combos), dtype=object) for k in names_out}
+    cols = {k: np.empty(len(combos), dtype=object) for k in out_names}
+    none = (frozenset(), None, None, None, None)
     for i, (n, r) in enumerate(zip(combos["n"], combos["r"])):
         ph = her_tab.get(n) if isinstance(n, str) else None
         pr = rel_tab.get(r) if isinstance(r, str) else None
-        g, s = (ph.given, ph.surname) if ph is not None else (None, None)
-        rg, rs = (pr.given, pr.surname) if pr is not None else (None, None)
-        family = (word_keys(g) | word_keys(s)) & (word_keys(rg) | word_keys(rs))
-        words, rwords = _words(g, s), _words(rg, rs)
-        cols["given_first_key"][i] = first_word_key(g, family)
-        cols["relation_first_key"][i] = first_word_key(rg, family)
-        cols["given_words"][i] = words
-        cols["relation_words"][i] = rwords
+        h = _one_name(ph.given, ph.surname) if ph is not None else none
+        rl = _one_name(pr.given, pr.surname) if pr is not None else none
+        family = h[0] & rl[0]
+        if family:
+            cols["given_first_key"][i] = first_word_key(ph.given, family)
+            cols["relation_first_key"][i] = first_word_key(pr.given, family)
+        else:
+            cols["given_first_key"][i] = h[2]
+            cols["relation_first_key"][i] = rl[2]
+        cols["given_words"][i] = h[1]
+        cols["relation_words"][i] = rl[1]
         # last word: "Dasari Bharati" and "Bharati" meet in a block on it (house name first)
-        cols["given_last_key"][i] = words.rsplit(" ", 1)[-1] if words else None
-        cols["given_single_key"][i] = words if words and " " not in words else None
-        cols["relation_single_key"][i] = rwords if rwords and " " not in rwords else None
+        cols["given_last_key"][i] = h[3]
+        cols["given_single_key"][i] = h[4]
+        cols["relation_single_key"][i] = rl[4]
     return {k: pd.Series(v[codes], index=names.index, dtype=object) for k, v in cols.items()}
 
 
