@@ -88,10 +88,10 @@ def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame,
             pot = pot.assign(_w=pot["match_weight"].astype(float).round(6)).sort_values(
                 "_w", ascending=False, kind="stable")
         ident = pd.factorize(identity.to_numpy(dtype=object), use_na_sentinel=True)[0]
-        comp_all = _components_keeping_apart(
-            n, index.get_indexer(conf["member_id_l"].astype(str)), index.get_indexer(conf["member_id_r"].astype(str)),
-            index.get_indexer(pot["member_id_l"].astype(str)), index.get_indexer(pot["member_id_r"].astype(str)),
-            ident)
+        ends = [index.get_indexer(df[c].astype(str)) for df in (conf, pot) for c in ("member_id_l", "member_id_r")]
+        if any((e < 0).any() for e in ends):
+            raise ValueError("a pair names a member_id that is not among the members")
+        comp_all = _components_keeping_apart(n, *ends, ident)
         comp_all = pd.factorize(comp_all)[0]
     # Integer work only (a crore of string ids is slow to group): the cluster id is the
     # smallest member_id in the component, found through each id's sort rank.

@@ -203,7 +203,7 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     # A date of birth is written once and copied; an age is typed at entry and goes stale
     # (the year of birth derived from it drifts by the years since). So disagreement
     # between two written dates is strong evidence, between two ages much weaker.
-    dob = _cells(clean["dob"]) if "dob" in clean else pd.Series(None, index=clean.index, dtype=object)
+    dob = _cells(clean["dob"]) if "dob" in clean else pd.Series([None] * len(clean), index=clean.index, dtype=object)
     df["dob"] = dob
     df["dob_year"] = pd.to_numeric(dob.str.slice(0, 4), errors="coerce").astype("Int64")
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):

@@ -82,8 +82,9 @@ EMPTY = ParsedName(original="", scripts=(), latin="", honorific=None, given=None
 
 # "W/O", "w/o.", "W.O.", "S\O", "C/O:" ... -> relation type
 _SLASH_MARKER = re.compile(r"(?<![a-z])([wdsc])\s*[/\\.]\s*o(?![a-z])\.?")
-# Typed without spaces ("LakshmiDeviW/OManojMahto"): with a slash the marker is unmistakable.
-_SLASH_MARKER_RUN_ON = re.compile(r"(?<=[a-z])([wdsc])/o(?=[a-z])")
+# Typed without spaces: "LakshmiDeviW/OManoj" (only W/O: "Anand/Omprakash" is two names),
+# and "Sunita W/ORamesh" (a marker starting a word).
+_SLASH_MARKER_RUN_ON = re.compile(r"(?<=[a-z])(w)/o(?=[a-z])|(?<![a-z])([wdsc])/o(?=[a-z])")
 _SLASH_TYPES = {"w": "husband", "d": "father", "s": "father", "c": "guardian"}
 # Tamil: க/பெ (kanavar peyar, husband's name) and த/பெ (thanthai peyar, father's name)
 _TAMIL_SLASH = re.compile(r"(?<![a-z])(ka|tha|ta)\s*/\s*pe(?![a-z])\.?")
@@ -128,10 +129,11 @@ def _tables() -> dict:
 
 def _suffix_index(d: dict) -> dict:
     """Titles that can end a run-together word (SUNITADEVI), tried longest first so "kumari"
-    wins over "bai"; never "-amma" (Lakshmamma, Kunjamma are one name), "-kumar" (Rajkumar),
-    "-rani" (Nagarani) or "-bala" (Pushpabala)."""
+    wins over "bai"; never "-amma" (Lakshmamma, Kunjamma are one name) nor "-kumar" (Rajkumar).
+    Bengal's middle "Rani"/"Bala" are not titles: "Sabita Rani" must key like "Sabitarani",
+    and the first-name comparison already matches "Mampi Bala" to "Mampi"."""
     suffixes = {str(v) for c, vs in (d.get("titles") or {}).items() for v in [c, *(vs or [])]
-                if str(c) not in ("kumar", "amma", "rani", "bala") and len(str(v)) >= 3}
+                if str(c) not in ("kumar", "amma") and len(str(v)) >= 3}
     return {"title_suffix_set": frozenset(suffixes),
             "title_suffix_lengths": sorted({len(x) for x in suffixes}, reverse=True)}
 
@@ -147,30 +149,41 @@ def _split_run_together(word: str) -> list[str]:
     return [word]
 
 
+def _is_native_syllable(core: str) -> bool:
+    return (bool(core) and unicodedata.category(core[0]) == "Lo" and ord(core[0]) >= 0x0900
+            and len(core) <= 3 and all(unicodedata.category(c) in ("Mn", "Mc") for c in core[1:]))
+
+
 def _drop_native_initials(text: str) -> str:
-    """Drop one-syllable abbreviations in an Indic script: "చి. శైలజ" -> "శైలజ".
+    """Drop one-syllable abbreviations in an Indic script: "చి. శైలజ", "చి.శైలజ" -> "శైలజ".
 
     Telugu and Kannada bookkeepers abbreviate the house name to its first syllable and a
     dot. A syllable here is one consonant or vowel letter with at most two signs (vowel
-    sign, anusvara, virama). Latin initials are single letters, dropped later; a longer
-    Latin word before a dot ("Uma.", "Ram.") is a name and stays.
+    sign, anusvara, virama). Kept: relation words and honorifics ("ಕೋಂ." is "wife of"),
+    and the syllable after a slash (Tamil "க / பெ."). Latin initials are single letters,
+    dropped later; a longer Latin word before a dot ("Uma.", "Ram.") is a name and stays.
     """
     if "." not in text:
         return text
-    out = []
+    t = _tables()
+    out: list[str] = []
     for word in text.split(" "):
-        core = word.rstrip(".")
-        if (word.endswith(".") and core and unicodedata.category(core[0]) == "Lo"
-                and ord(core[0]) >= 0x0900 and len(core) <= 3
-                and all(unicodedata.category(c) in ("Mn", "Mc") for c in core[1:])):
-            continue
-        out.append(word)
+        parts = word.split(".")
+        kept: list[str] = []
+        for i, part in enumerate(parts[:-1]):  # each part here was followed by a dot
+            prev = (kept[-1] if kept else (out[-1] if out else ""))
+            if (_is_native_syllable(part) and not prev.endswith("/")
+                    and not any(raw_key(to_latin(part)) in t[k] for k in ("relations", "honorifics"))):
+                continue
+            kept.append(part + ".")
+        kept.append(parts[-1])
+        out.append(" ".join(x for x in kept if x))
     return " ".join(out)
 
 
 def _tokens(latin: str) -> list[str]:
     marked = _SLASH_MARKER.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", latin)
-    marked = _SLASH_MARKER_RUN_ON.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", marked)
+    marked = _SLASH_MARKER_RUN_ON.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1) or m.group(2)]}\x00 ", marked)
     marked = _TAMIL_SLASH.sub(lambda m: f" \x00{_TAMIL_TYPES[m.group(1)]}\x00 ", marked)
     return _TOKEN.findall(marked)
 
@@ -239,8 +252,6 @@ def parse_name(text: str | None) -> ParsedName:
     kinds = ["title" if raw_key(w) in titles_tab else "name" for w in words]
     if words and "name" not in kinds:  # "Kumari Devi": the first is her name
         kinds[0] = "name"
-    if kinds and kinds[0] == "title" and titles_tab[raw_key(words[0])] in _GIVEN_NAME_TITLES:
-        kinds[0] = "name"  # "Rani Mondal", "Bala Lakshmi": first, these are her name
     titles = [titles_tab[raw_key(w)] for w, k in zip(words, kinds) if k == "title"]
 
     # first title preceded by a name splits given | surname
@@ -287,9 +298,6 @@ def parse_name(text: str | None) -> ParsedName:
         key=key.strip(),
     )
 
-
-# Titles that are also given names when they come first (Rani Mondal, Bala Lakshmi).
-_GIVEN_NAME_TITLES = frozenset({"rani", "bala"})
 
 # Leading words that many men's names share, so they say little about which man:
 # "Md Kamal" and "Kamal Ansari" both name Kamal.

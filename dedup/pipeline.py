@@ -56,6 +56,17 @@ class RunResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+def _aadhaar_identity(clean: pd.DataFrame, features: pd.DataFrame) -> pd.Series:
+    """Last 4 Aadhaar digits of full and masked numbers (not of a VID, whose last 4 are
+    not the Aadhaar's): two different values can never be one woman's."""
+    last4 = features["aadhaar_last4"].to_numpy(dtype=object)
+    if "aadhaar_kind" in clean:
+        is_aadhaar = clean["aadhaar_kind"].isin(["full", "masked"]).to_numpy()
+        last4 = last4.copy()
+        last4[~is_aadhaar] = None
+    return pd.Series(last4, index=features.index, dtype=object)
+
+
 def _label_map(comp: Comparison) -> dict[int, str]:
     return {g: lv.label for g, lv in comp.levels_by_gamma().items()}
 
@@ -172,7 +183,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, features, cbos)
             scored = apply_rules(scored, rules)
         with st.stage("clusters"):
-            clusters = clusters_from_pairs(features["member_id"], scored, identity=features["aadhaar_last4"])
+            clusters = clusters_from_pairs(features["member_id"], scored, identity=_aadhaar_identity(clean, features))
         with st.stage("write"):
             pairs_out = _pairs_output(scored)
             files["pairs"] = atomic.write_frame(out_dir / "pairs", pairs_out, opts.fmt)

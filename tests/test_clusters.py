@@ -44,3 +44,10 @@ def test_records_without_aadhaar_and_confirmed_pairs_still_join():
     assert cls["a"] == "potential" and cls["d"] == "potential"
     # same answer as plain components when nothing conflicts
     assert _groups(kept) == _groups(clusters_from_pairs(IDS, pairs))
+
+
+def test_a_pair_naming_an_unknown_member_is_an_error_not_a_silent_merge():
+    import pytest
+    pairs = _pairs([("a", "zz", "potential", 5.0)])
+    with pytest.raises(ValueError):
+        clusters_from_pairs(IDS, pairs, identity=pd.Series([None] * 5))
