@@ -18,6 +18,7 @@ from splink import Linker, block_on
 from models.member_model import (
     BLOCKING_RULES,
     COMPARISONS,
+    SIMILAR_NAME,
     TRAINING_BLOCKING_RULES,
     UNIQUE_ID,
     splink_settings,
@@ -97,19 +98,24 @@ def measure_household_u(features: pd.DataFrame) -> dict[str, dict[str, float]]:
     """
     import duckdb
 
+    # "similar" is the levels' own condition (SIMILAR_NAME), rendered as SQL, not a copy
+    name_cols = sorted(SIMILAR_NAME.columns())
     con = duckdb.connect()
-    con.register("f", features[["member_id", "village_key", "given_key", "mobile", "bank_token"]])
+    con.register("f", features[["member_id", "village_key", "mobile", "bank_token", *name_cols]])
+    similar_sql = SIMILAR_NAME.sql()
     out = {}
     for col in ("mobile", "bank_token"):
         total = con.execute(f"""
             SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (
               SELECT count(*) AS n FROM f WHERE village_key IS NOT NULL AND {col} IS NOT NULL
               GROUP BY village_key)""").fetchone()[0]
+        pair_cols = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in name_cols)
         similar, different = con.execute(f"""
-            SELECT coalesce(sum(CASE WHEN levenshtein(l.given_key, r.given_key) <= 2 THEN 1 ELSE 0 END), 0),
-                   coalesce(sum(CASE WHEN levenshtein(l.given_key, r.given_key) <= 2 THEN 0 ELSE 1 END), 0)
-            FROM f l JOIN f r ON l.village_key = r.village_key AND l.{col} = r.{col}
-                              AND l.member_id < r.member_id""").fetchone()
+            SELECT coalesce(sum(CASE WHEN {similar_sql} THEN 1 ELSE 0 END), 0),
+                   coalesce(sum(CASE WHEN {similar_sql} THEN 0 ELSE 1 END), 0)
+            FROM (SELECT {pair_cols}
+                  FROM f l JOIN f r ON l.village_key = r.village_key AND l.{col} = r.{col}
+                                    AND l.member_id < r.member_id)""").fetchone()
         total = float(total) or 1.0
         out[col] = {"similar": max(similar / total, 1e-7), "different": max(different / total, 1e-7)}
     con.close()
