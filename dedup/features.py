@@ -6,7 +6,7 @@ a few lakh distinct spellings in a crore of rows), then mapped back.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -23,43 +23,17 @@ CARRIED_COLUMNS = ("member_id", "district", "block", "panchayat", "village", "sh
                    "relation_name")
 
 
-def _none_if_empty(v):
-    if v is None:
-        return None
-    if isinstance(v, float) and v != v:
-        return None
-    s = str(v).strip()
-    return s or None
+def _parse_table(values) -> dict:
+    """parse_name of each distinct name (a few lakh in a crore of rows), looked up per row.
 
-
-class _Parsed(NamedTuple):
-    """The parts of a ParsedName that features use (small, so cheap to send between processes)."""
-    given: str | None
-    given_key: str | None
-    surname: str | None
-    surname_key: str | None
-    title: str | None
-    relation_type: str | None
-    relation_name: str | None
-
-
-def _slim(text: str) -> _Parsed:
-    p = parse_name(text)
-    return _Parsed(p.given, p.given_key or None, p.surname, p.surname_key, p.title,
-                   p.relation_type, p.relation_name)
-
-
-def _parse_table(values) -> dict[str, _Parsed]:
-    """The parsed parts of each distinct name (a few lakh in a crore of rows).
-
-    Serial on purpose: a process pool saved 10% of this stage on 2 cores but forking a
+    Serial on purpose: a process pool saved 10% of this stage on 2 cores, but forking a
     process that already holds a crore of rows can be killed for memory.
     """
-    return {v: _slim(v) for v in values}
+    return {v: parse_name(v) for v in values}
 
 
 def _cells(col: pd.Series) -> pd.Series:
-    """Text cells stripped, with NaN and '' as None: _none_if_empty over a whole column.
+    """Text cells stripped, with NaN and '' as None.
 
     Vectorised (Arrow's trim) because it runs over every carried column of every row;
     a Python call per cell was a third of this stage.
