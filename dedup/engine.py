@@ -227,44 +227,53 @@ def load_model_for_engine(model_path: Path) -> dict:
 def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
             floor_match_weight: float = FLOOR_MATCH_WEIGHT,
             spark_master: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Score all blocked pairs; return (pairs above the floor or same Aadhaar, pairs compared).
+    """Score all blocked pairs; return (pairs above the floor or sharing an identifier, pairs compared).
 
     Splink filters at the floor inside its own SQL, so the tens of millions of weak
-    pairs of a crore-row run are never materialised with their columns. Same-Aadhaar
-    pairs that fall below the floor (badly mistyped records) are still needed for the
-    confirmed class and flags; they are few, and scored by the real-time scorer,
-    which gives the same numbers as Splink (tests/test_parity.py).
+    pairs of a crore-row run are never materialised with their columns. Pairs sharing
+    an identifier a rule reads (same Aadhaar, same account in the block) that fall
+    below the floor (badly mistyped records) are still needed for the confirmed class
+    and flags: a second Splink run blocked only on those identifiers scores them with
+    the same SQL, so every pair in the batch is scored by Splink.
     """
     db_api = make_db_api(engine, spark_master=spark_master)
-    sdf = db_api.register(_prepare_for_splink(features))
-    linker = Linker(sdf, load_model_for_engine(model_path), log_level=logging.WARNING)
+    prepared = _prepare_for_splink(features)
+    linker = Linker(db_api.register(prepared), load_model_for_engine(model_path), log_level=logging.WARNING)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     n_compared = int(db_api.query_sql(f"SELECT count(*) AS n FROM {blocked.physical_name}",
                                       output_type="pandas")["n"].iloc[0])
-    scored = linker.inference.predict(threshold_match_weight=floor_match_weight)
-    keep_cols = [f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_weight", "match_probability",
-                 *_gamma_columns(), "district_l", "block_l", "district_r", "block_r"]
-    pairs = db_api.query_sql(f"SELECT {', '.join(keep_cols)} FROM {scored.physical_name}",
-                             output_type="pandas")
-    pairs = _add_shared_identifier_pairs_below_floor(pairs, features, model_path)
-    # Canonical order so DuckDB and Spark outputs compare row for row.
-    swap = pairs[f"{UNIQUE_ID}_l"].astype(str) > pairs[f"{UNIQUE_ID}_r"].astype(str)
-    if swap.any():
-        for a, b in ((f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"), ("district_l", "district_r"), ("block_l", "block_r")):
-            pairs.loc[swap, [a, b]] = pairs.loc[swap, [b, a]].values
-    return _sorted_by_ids(pairs), n_compared
+    above = linker.inference.predict(threshold_match_weight=floor_match_weight)
 
+    # Splink caches blocked pairs per database API, so the second run needs its own API
+    # object (same connection or Spark session, so one query can read both results).
+    rescue_api = _sibling_db_api(db_api, engine)
+    rescue_model = load_model_for_engine(model_path)
+    rescue_model["blocking_rules_to_generate_predictions"] = [block_on(*c) for c in RULE_IDENTIFIERS]
+    rescue = Linker(rescue_api.register(prepared), rescue_model, log_level=logging.WARNING)
+    shared = rescue.inference.predict()
 
-def _sorted_by_ids(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs in (member_id_l, member_id_r) order. Arrow's sort: pandas' sort of millions of
-    Python strings took 5 s of a 1M-row run; the order is the same (UTF-8 byte order)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    keys = pa.table({"l": pa.array(pairs[f"{UNIQUE_ID}_l"].astype(str).to_numpy()),
-                     "r": pa.array(pairs[f"{UNIQUE_ID}_r"].astype(str).to_numpy())})
-    order = pc.sort_indices(keys, sort_keys=[("l", "ascending"), ("r", "ascending")]).to_numpy()
-    return pairs.take(order).reset_index(drop=True)
+    l, r = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    cols = ", ".join(["match_weight", "match_probability", *_gamma_columns()])
+    # Canonical pair order (smaller id left) and row order, so DuckDB and Spark outputs
+    # compare row for row. Done by the engine: sorting millions of Python strings is slow.
+    swap = f"CAST({l} AS STRING) > CAST({r} AS STRING)"
+    sql = f"""
+        WITH pairs AS (
+          SELECT {l}, {r}, {cols}, district_l, block_l, district_r, block_r FROM {above.physical_name}
+          UNION ALL
+          SELECT {l}, {r}, {cols}, district_l, block_l, district_r, block_r FROM {shared.physical_name}
+          WHERE match_weight < {floor_match_weight!r}
+        )
+        SELECT CASE WHEN {swap} THEN {r} ELSE {l} END AS {l},
+               CASE WHEN {swap} THEN {l} ELSE {r} END AS {r},
+               {cols},
+               CASE WHEN {swap} THEN district_r ELSE district_l END AS district_l,
+               CASE WHEN {swap} THEN block_r ELSE block_l END AS block_l,
+               CASE WHEN {swap} THEN district_l ELSE district_r END AS district_r,
+               CASE WHEN {swap} THEN block_l ELSE block_r END AS block_r
+        FROM pairs"""
+    pairs = db_api.query_sql(f"SELECT * FROM ({sql}) AS p ORDER BY {l}, {r}", output_type="pandas")
+    return pairs, n_compared
 
 
 # Identifiers whose sharing can make a pair confirmed, potential or flagged by a rule
@@ -272,40 +281,13 @@ def _sorted_by_ids(pairs: pd.DataFrame) -> pd.DataFrame:
 RULE_IDENTIFIERS = (("aadhaar_token",), ("block_key", "bank_token"))
 
 
-def _add_shared_identifier_pairs_below_floor(pairs: pd.DataFrame, features: pd.DataFrame,
-                                             model_path: Path) -> pd.DataFrame:
-    from models.scorer import MemberScorer
+def _sibling_db_api(db_api, engine: str):
+    """A second database API on the same connection / Spark session, with its own cache."""
+    if engine == "duckdb":
+        from splink import DuckDBAPI
 
-    # Vectorised (a self-join per identifier, an anti-join with the scored pairs): a
-    # Python loop over a crore of rows' token groups took longer than Splink's scoring.
-    ids = features[UNIQUE_ID].astype(str)
-    found = []
-    for cols in RULE_IDENTIFIERS:
-        tok = features[list(cols)].assign(_id=ids).dropna(subset=list(cols))
-        tok = tok[tok.duplicated(list(cols), keep=False)]
-        both = tok.merge(tok, on=list(cols), suffixes=("_a", "_b"))
-        found.append(both.loc[both["_id_a"] < both["_id_b"], ["_id_a", "_id_b"]])
-    cand = pd.concat(found, ignore_index=True).drop_duplicates()
-    left, right = pairs[f"{UNIQUE_ID}_l"].astype(str), pairs[f"{UNIQUE_ID}_r"].astype(str)
-    have = pd.DataFrame({"_id_a": left.where(left < right, right), "_id_b": right.where(left < right, left)})
-    cand = cand.merge(have.drop_duplicates(), how="left", indicator=True)
-    need = list(zip(cand.loc[cand["_merge"] == "left_only", "_id_a"],
-                    cand.loc[cand["_merge"] == "left_only", "_id_b"]))
-    if not need:
-        return pairs
-    wanted = {str(x) for pair in need for x in pair}
-    sub = features[features[UNIQUE_ID].astype(str).isin(wanted)]
-    plain = sub.astype(object).where(sub.notna(), None)
-    recs = {str(r[UNIQUE_ID]): r for r in plain.to_dict("records")}
-    scorer = MemberScorer(model_path)
-    rows = []
-    for a, b in need:
-        l, r = recs[a], recs[b]
-        s = scorer.score(l, r)
-        rows.append({f"{UNIQUE_ID}_l": l[UNIQUE_ID], f"{UNIQUE_ID}_r": r[UNIQUE_ID], "match_weight": s.match_weight,
-                     "match_probability": s.match_probability,
-                     **{f"gamma_{lv.comparison}": lv.gamma for lv in s.levels},
-                     "district_l": l["district"], "block_l": l["block"],
-                     "district_r": r["district"], "block_r": r["block"]})
-    log.info("%d same-identifier pairs below the floor scored in Python", len(rows))
-    return pd.concat([pairs, pd.DataFrame(rows)], ignore_index=True)
+        return DuckDBAPI(connection=db_api.duckdb_con)
+    from splink import SparkAPI
+
+    return SparkAPI(spark_session=db_api.spark, register_udfs_automatically=False,
+                    break_lineage_method="persist")

@@ -159,6 +159,7 @@ for _name, (_start, _) in BLOCKS.items():
     for _d in range(10):
         _PRE[_start + 0x66 + _d] = str(_d)
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INDIC_RUN = re.compile(r"[\u0900-\u0D7F\u200c\u200d]+")
 _LABIALS = ("p", "b", "m", "f")
 _NASAL_VALUES = frozenset({"n", "m", "NY"})
@@ -186,8 +187,12 @@ def detect_scripts(text: str) -> tuple[str, ...]:
     "Other" stands for letters of a script this module does not read (e.g. Urdu),
     so a caller can show that part of a name was not understood.
     """
+    if not text:
+        return ()
+    if text.isascii():  # most names of a Latin-typing state: no per-character lookups
+        return ("Latin",) if _ASCII_LETTER.search(text) else ()
     seen: dict[str, None] = {}
-    for ch in dict.fromkeys(text or ""):  # each distinct character once, in order
+    for ch in dict.fromkeys(text):  # each distinct character once, in order
         s = script_of(ch)
         if s is not None and s not in seen:
             seen[s] = None
@@ -485,6 +490,8 @@ def to_latin(text: str) -> str:
     """
     if not text:
         return ""
+    if text.isascii():  # nothing to transliterate; same result as the general path
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFC", text).translate(_PRE)
     out: list[str] = []
     pos = 0
