@@ -256,20 +256,28 @@ FEATURE_COLUMNS: tuple[str, ...] = tuple(sorted(set().union(*(c.columns() for c 
 
 # Candidate pairs (OR of rules). Chosen so that pairs grow roughly linearly with rows:
 # every rule is confined to a village or block (or is an identifier) and adds a name or
-# identifier key. Measured on 100k synthetic rows (benchmarks/blocking.py): rules on
-# block + first name + decade of birth (meant for records before/after marriage)
-# compared 2.8M extra pairs - three in four of all pairs - to reach 1,110 true pairs
-# that nothing else reaches, and the model could call 46 of them (the rest share
-# nothing but a common name, a block and an age). They are out; block + first name +
-# exact year of birth keeps the cheap part of what they did.
+# identifier key. A rule earns its pairs only if the model can call what it alone finds;
+# `python -m benchmarks.blocking` measures that (also --state mixed), and
+# `python -m benchmarks.heldout` checks the hand-made records. Measured on 100k rows
+# (Bihar / all states mixed), by the pairs that only the rule found:
+# - block + first name + decade of birth: out. 2.8M extra pairs (three in four) for
+#   1,110 true pairs, of which the model could call 46.
+# - block + first name + year of birth: out. 230k / 177k pairs; the model called
+#   14 / 28 of them, of which 1 / 10 true. F1 unchanged without it, held-out too.
+# - village + father's/husband's first name: now also needs the same initial of her
+#   name. 234k / 271k pairs, called 61 / 38, of which 40 / 20 true; with the initial
+#   they cost a tenth and the held-out file loses 1 pair of 970.
+# - block + first name + father's/husband's first name: kept, though on synthetic data
+#   two in three pairs the model calls from it alone are namesakes (54 / 59 true of
+#   175 / 432): the held-out file's women re-entered in another village of the block
+#   (22 pairs) are found only by it.
 BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("aadhaar_token",),
-    ("block_key", "given_first_key", "yob"),
     ("block_key", "given_first_key", "relation_first_key"),
     ("village_key", "given_key"),
     ("village_key", "given_first_key"),
     ("village_key", "given_last_key"),
-    ("village_key", "relation_first_key"),
+    ("village_key", "relation_first_key", "given_initial"),
     ("block_key", "bank_token"),
     ("block_key", "mobile", "given_initial"),
     ("district_key", "aadhaar_last4", "given_initial"),
