@@ -23,6 +23,7 @@ from models.member_model import (
     UNIQUE_ID,
     splink_settings,
 )
+from models.term_frequencies import term_frequency_table
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,7 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
     db_api = make_db_api(engine)
     sdf = db_api.register(_prepare_for_splink(features))
     linker = Linker(sdf, settings, log_level=logging.WARNING)
+    _register_term_frequencies(linker, db_api, _term_frequency_tables(settings, features))
     linker._settings_obj._probability_two_random_records_match = estimate_prior(features)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     from splink.internals.exceptions import EMTrainingException
@@ -209,7 +211,16 @@ def _write_model_card(model_path: Path, r: TrainingReport) -> None:
   {json.dumps(r.fixed_u)}
 - m: expectation maximisation, one pass per blocking rule: {'; '.join(r.em_rules)}
 - comparisons: {', '.join(c.name for c in COMPARISONS)} (defined in models/member_model.py)
+- name frequencies: {_tf_card_line()}
 """)
+
+
+def _tf_card_line() -> str:
+    from models.member_model import NAME_TF_WEIGHT, TF_SCOPE, TF_SMOOTHING_NAMES, TF_TYPICAL_SHARE
+
+    levels = [f"{c.name}: {lv.label}" for c in COMPARISONS for lv in c.levels if lv.tf_column]
+    return (f"weight {NAME_TF_WEIGHT} on {'; '.join(levels)}; counted within {TF_SCOPE}, smoothed as if "
+            f"{TF_SMOOTHING_NAMES:,} names of share {TF_TYPICAL_SHARE} were added (models/term_frequencies.py)")
 
 
 def load_model_for_engine(model_path: Path) -> dict:
@@ -238,7 +249,10 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     """
     db_api = make_db_api(engine, spark_master=spark_master)
     prepared = _prepare_for_splink(features)
-    linker = Linker(db_api.register(prepared), load_model_for_engine(model_path), log_level=logging.WARNING)
+    model = load_model_for_engine(model_path)
+    linker = Linker(db_api.register(prepared), model, log_level=logging.WARNING)
+    tf_tables = _term_frequency_tables(model, features)
+    _register_term_frequencies(linker, db_api, tf_tables)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     n_compared = int(db_api.query_sql(f"SELECT count(*) AS n FROM {blocked.physical_name}",
                                       output_type="pandas")["n"].iloc[0])
@@ -250,6 +264,7 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     rescue_model = load_model_for_engine(model_path)
     rescue_model["blocking_rules_to_generate_predictions"] = [block_on(*c) for c in RULE_IDENTIFIERS]
     rescue = Linker(rescue_api.register(prepared), rescue_model, log_level=logging.WARNING)
+    _register_term_frequencies(rescue, rescue_api, tf_tables)
     shared = rescue.inference.predict()
 
     l, r = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
@@ -279,6 +294,28 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
 # Identifiers whose sharing can make a pair confirmed, potential or flagged by a rule
 # whatever its score: such pairs must reach the rules even below the floor.
 RULE_IDENTIFIERS = (("aadhaar_token",), ("block_key", "bank_token"))
+
+
+def _tf_columns_of(settings: dict) -> set[str]:
+    return {lv["tf_adjustment_column"] for c in settings["comparisons"] for lv in c["comparison_levels"]
+            if lv.get("tf_adjustment_column")}
+
+
+def _term_frequency_tables(settings: dict, features: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Name frequencies within the district (models/term_frequencies.py), to be used instead
+    of the ones Splink would count over the whole input. A model trained before
+    term-frequency levels existed needs none."""
+    tables = {}
+    for col in sorted(_tf_columns_of(settings)):
+        if col not in features:
+            raise ValueError(f"the model adjusts names by '{col}', which features do not have")
+        tables[col] = term_frequency_table(features, col)
+    return tables
+
+
+def _register_term_frequencies(linker: Linker, db_api, tables: dict[str, pd.DataFrame]) -> None:
+    for col, table in tables.items():
+        linker.table_management.register_term_frequency_lookup(db_api.register(table), col)
 
 
 def _sibling_db_api(db_api, engine: str):

@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dedup.names import first_word_key, normalise_place, parse_name, word_key, word_keys
-from models.member_model import FEATURE_COLUMNS
+from models.member_model import FEATURE_COLUMNS, TF_COLUMNS
+from models.term_frequencies import add_tf_keys
 
 # Derived only for blocking (candidate generation), never compared.
 BLOCKING_ONLY_COLUMNS = ("given_initial", "given_last_key", "district_key")
@@ -183,7 +184,8 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):
         df[col] = _cells(clean[col]) if col in clean else None
     df["given_initial"] = df["given_key"].str.slice(0, 1).where(df["given_key"].notna(), None)
-    missing = set(FEATURE_COLUMNS) - set(df.columns)
+    add_tf_keys(df)
+    missing = (set(FEATURE_COLUMNS) | set(TF_COLUMNS)) - set(df.columns)
     if missing:  # a model column nobody computes would silently never match
         raise RuntimeError(f"feature columns not computed: {sorted(missing)}")
     return df.reset_index(drop=True)

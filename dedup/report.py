@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from dedup import atomic
-from models.member_model import COMPARISONS
-from models.scorer import MemberScorer, load_scorer
+from models.scorer import DEFAULT_MODEL_PATH, MemberScorer
+from models.term_frequencies import term_frequencies
 
 
 def _bar_svg(labels: list[str], values: list[float], *, width=640, height=220, color="#2b6cb0",
@@ -43,7 +43,7 @@ def _bar_svg(labels: list[str], values: list[float], *, width=640, height=220, c
 
 
 def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFrame, n: int = 20) -> str:
-    """20 example explanations from pairs.csv's own rows (levels by label)."""
+    """20 example explanations of pairs.csv rows, each comparison with its weight."""
     flags = pairs["flags"].fillna("")
     pick = pd.concat([
         pairs[pairs.duplicate_class == "confirmed"].head(5),
@@ -54,25 +54,19 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFr
         pick = pd.concat([pick, pairs.head(n)]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
     ids = set(pick["member_id_l"].astype(str)) | set(pick["member_id_r"].astype(str))
     f_ids = features["member_id"].astype(str)
-    names = dict(zip(f_ids[f_ids.isin(ids)], features.loc[f_ids.isin(ids), "member_name"]))
-    by_label = []
-    for i, comp in enumerate(COMPARISONS):
-        weights = {}
-        for g, lv in comp.levels_by_gamma().items():
-            weights[lv.label] = (scorer._weights[i][g], lv)
-        by_label.append(weights)
+    sub = features[f_ids.isin(ids)]
+    recs = {str(r["member_id"]): r for r in sub.astype(object).where(sub.notna(), None).to_dict("records")}
+    names = {k: r["member_name"] for k, r in recs.items()}
     out = []
     for _, p in pick.iterrows():
-        items = []
-        for comp, weights in zip(COMPARISONS, by_label):
-            w, lv = weights[p[comp.name]]
-            if lv.is_null:
-                continue
-            items.append((w, lv.explain_en, lv.explain_hi))
-        items.sort(key=lambda t: -abs(t[0]))
+        # Re-scored by the real-time scorer with the run's name frequencies: the same
+        # numbers Splink gave (tests/test_parity.py), split per comparison.
+        s = scorer.score(recs[str(p.member_id_l)], recs[str(p.member_id_r)])
+        items = sorted((lv for lv in s.levels if lv.gamma != -1), key=lambda lv: -abs(lv.match_weight))
         lis = "".join(
-            f'<li class="{"for" if w >= 0 else "against"}">{w:+.1f} {html.escape(en)} '
-            f'<span class="hi">/ {html.escape(hi)}</span></li>' for w, en, hi in items)
+            f'<li class="{"for" if lv.match_weight >= 0 else "against"}">{lv.match_weight:+.1f} '
+            f'{html.escape(lv.text("en"))} <span class="hi">/ {html.escape(lv.text("hi"))}</span></li>'
+            for lv in items)
         l_id, r_id = str(p.member_id_l), str(p.member_id_r)
         who = f'{html.escape(str(names.get(l_id, "")))} ↔ {html.escape(str(names.get(r_id, "")))}'
         cls = str(p.duplicate_class) if isinstance(p.duplicate_class, str) else "flagged"
@@ -88,7 +82,8 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFr
 
 def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.DataFrame,
                  clusters: pd.DataFrame, features: pd.DataFrame) -> Path:
-    scorer = load_scorer(summary.get("model"))
+    scorer = MemberScorer(summary.get("model") or DEFAULT_MODEL_PATH,
+                          term_frequencies=term_frequencies(features))
     # Histogram of match weights over all scored pairs kept.
     mw = scored["match_weight"].clip(-15, 35).to_numpy()
     edges = np.arange(-15, 36, 2.5)

@@ -283,6 +283,12 @@ class Level:
     # Plain-words explanation for block managers (English, Hindi).
     explain_en: str = ""
     explain_hi: str = ""
+    # Term-frequency adjustment (Splink's): agreeing on a common name ("Sunita") is
+    # weaker evidence than on a rare one ("Dhanmati"). The level's weight log2(m/u)
+    # becomes log2(m/u) + tf_weight * (log2(u) - log2(frequency of the value)), the
+    # frequency being the larger of the two records' (share among non-empty values).
+    tf_column: str | None = None
+    tf_weight: float = 1.0
 
     def sql(self) -> str:
         return "ELSE" if self.cond is None else self.cond.sql()
@@ -345,6 +351,9 @@ class Comparison:
                     **({"fix_u_probability": True} if lv.fix_u else {}),
                     **({"m_probability": lv.fixed_m, "fix_m_probability": True} if lv.fixed_m else {}),
                     **({"u_probability": lv.fixed_u, "fix_u_probability": True} if lv.fixed_u else {}),
+                    # the level's own u is the base (our levels are not plain "col_l = col_r")
+                    **({"tf_adjustment_column": lv.tf_column, "tf_adjustment_weight": lv.tf_weight,
+                        "disable_tf_exact_match_detection": True} if lv.tf_column else {}),
                 }
                 for lv in self.levels
             ],

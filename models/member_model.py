@@ -48,17 +48,45 @@ def _null(col: str) -> Level:
                  explain_en=f"{col.replace('_', ' ')} missing", explain_hi="जानकारी उपलब्ध नहीं")
 
 
+# Term-frequency adjustment of name levels: how common a name is where she lives.
+# Counted within her district, not over the whole export: a name common in Punjab is
+# rare in a national export, and a national frequency would make every Punjab namesake
+# look like the same woman. Each column joins the district to a name key, so Splink's
+# frequency tables (registered from models/term_frequencies.py, the same numbers the
+# real-time scorer uses) hold shares within a district.
+TF_SCOPE = "district_key"
+TF_KEYS: dict[str, str] = {
+    "given_in_district": "given_key",
+    "given_first_in_district": "given_first_key",
+    "relation_in_district": "relation_key",
+    "relation_first_in_district": "relation_first_key",
+}
+# A share counted among a few hundred names is noise (one extra "Laxmi" moves it by
+# half a percent), so each district's counts are blended with a typical name's share
+# as if TF_SMOOTHING_NAMES names of that share were added: a district of lakhs keeps
+# its own frequencies, a file of a few hundred rows gets little adjustment.
+TF_TYPICAL_SHARE = 0.002
+TF_SMOOTHING_NAMES = 2000
+# How much of the adjustment the levels take (0 = none, 1 = full). Measured (README,
+# "Name frequencies"): half, with the potential threshold at 0.80, did best across the
+# synthetic and the independent held-out exports; full adjustment cost the held-out
+# file recall.
+NAME_TF_WEIGHT = 0.5
+
 FIRST_NAME = Comparison(
     "first_name",
     "The woman's given name, read across scripts and spellings",
     (
         _null("given_key"),
         Level("same spelling", Exact("given_std"),
+              tf_column="given_in_district", tf_weight=NAME_TF_WEIGHT,
               explain_en="same given name", explain_hi="नाम एक जैसा"),
         Level("sounds the same", Exact("given_key"),
+              tf_column="given_in_district", tf_weight=NAME_TF_WEIGHT,
               explain_en="given name spelt differently but sounds the same",
               explain_hi="नाम की वर्तनी अलग, उच्चारण एक"),
         Level("same first name", Exact("given_first_key"),
+              tf_column="given_first_in_district", tf_weight=NAME_TF_WEIGHT,
               explain_en="same first name; the other words of the name differ or are missing",
               explain_hi="पहला नाम एक; नाम के बाकी शब्द अलग या नहीं लिखे"),
         Level("one name within the other", WordWithinOther("given_single_key", "given_words"),
@@ -111,8 +139,10 @@ RELATION_NAME = Comparison(
     (
         _null("relation_key"),
         Level("same relation, same name", SAME_RELATION & Exact("relation_key"),
+              tf_column="relation_in_district", tf_weight=NAME_TF_WEIGHT,
               explain_en="same father/husband name", explain_hi="पिता/पति का नाम एक"),
         Level("same relation, same first name", SAME_RELATION & Exact("relation_first_key"),
+              tf_column="relation_first_in_district", tf_weight=NAME_TF_WEIGHT,
               explain_en="same father/husband first name", explain_hi="पिता/पति का पहला नाम एक"),
         Level("same relation, one name within the other",
               SAME_RELATION & WordWithinOther("relation_single_key", "relation_words"),
@@ -253,6 +283,9 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 FEATURE_COLUMNS: tuple[str, ...] = tuple(sorted(set().union(*(c.columns() for c in COMPARISONS))))
+# Columns whose value frequencies adjust name levels (term frequencies).
+TF_COLUMNS: tuple[str, ...] = tuple(sorted({lv.tf_column for c in COMPARISONS for lv in c.levels if lv.tf_column}))
+assert set(TF_COLUMNS) <= set(TF_KEYS), "a level adjusts by a frequency column nobody computes"
 
 # Candidate pairs (OR of rules). Chosen so that pairs grow roughly linearly with rows:
 # every rule is confined to a village or block (or is an identifier) and adds a name or

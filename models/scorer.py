@@ -32,6 +32,17 @@ class LevelScore:
     match_weight: float
     explain_en: str
     explain_hi: str
+    # part of match_weight due to how common the name is (negative: common name)
+    tf_adjustment: float = 0.0
+
+    def text(self, lang: str = "en") -> str:
+        """The level's explanation, saying when a name's frequency moved the weight."""
+        base = self.explain_hi if lang == "hi" else self.explain_en
+        if self.tf_adjustment <= -1:
+            return base + (" (आम नाम: कमज़ोर प्रमाण)" if lang == "hi" else " (a common name: weaker evidence)")
+        if self.tf_adjustment >= 1:
+            return base + (" (दुर्लभ नाम: मज़बूत प्रमाण)" if lang == "hi" else " (a rare name: stronger evidence)")
+        return base
 
 
 @dataclass(frozen=True)
@@ -48,25 +59,42 @@ class PairScore:
         items = sorted((lv for lv in self.levels if lv.gamma != -1), key=lambda lv: -abs(lv.match_weight))
         out = []
         for lv in items[:top]:
-            text = lv.explain_hi if lang == "hi" else lv.explain_en
             sign = "+" if lv.match_weight >= 0 else "−"
-            out.append(f"{sign}{abs(lv.match_weight):.1f} {text}")
+            out.append(f"{sign}{abs(lv.match_weight):.1f} {lv.text(lang)}")
         return out
 
 
+@dataclass(frozen=True)
+class _LevelNumbers:
+    """A level's weight and, for name levels, what its term-frequency adjustment needs."""
+    weight: float
+    tf_column: str | None = None
+    tf_weight: float = 0.0
+    log2_u: float = 0.0
+    tf_minimum_u: float = 0.0
+
+
 class MemberScorer:
-    """Scores pairs of feature records (dicts from ``dedup.features``)."""
+    """Scores pairs of feature records (dicts from ``dedup.features``).
+
+    ``term_frequencies`` (``models.term_frequencies.term_frequencies`` of the population
+    a profile is scored against) makes agreement on a common name
+    weigh less than on a rare one, as in batch. Without it names get no adjustment,
+    which is what Splink does for a value missing from its frequency table.
+    """
 
     def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH,
-                 comparisons: tuple[Comparison, ...] = COMPARISONS):
+                 comparisons: tuple[Comparison, ...] = COMPARISONS,
+                 term_frequencies: Mapping[str, Mapping[str, float]] | None = None):
         self.model_path = Path(model_path)
+        self.term_frequencies = term_frequencies or {}
         model = json.loads(self.model_path.read_text())
         settings = SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
         self.prior = settings._probability_two_random_records_match
         self.prior_weight = prob_to_match_weight(self.prior)
         by_name = {c.output_column_name: c for c in settings.comparisons}
         self.comparisons = comparisons
-        self._weights: list[dict[int, float]] = []
+        self._levels: list[dict[int, _LevelNumbers]] = []
         for comp in comparisons:
             sc = by_name.get(comp.name)
             if sc is None:
@@ -74,19 +102,44 @@ class MemberScorer:
             if len(sc.comparison_levels) != len(comp.levels):
                 raise ValueError(f"model {self.model_path}: comparison '{comp.name}' has "
                                  f"{len(sc.comparison_levels)} levels; the definition has {len(comp.levels)}")
-            self._weights.append({cl.comparison_vector_value: float(cl._match_weight)
-                                  for cl in sc.comparison_levels})
+            self._levels.append({cl.comparison_vector_value: _numbers(cl) for cl in sc.comparison_levels})
+
+    def _tf_adjustment(self, n: _LevelNumbers, left: Mapping[str, Any], right: Mapping[str, Any]) -> float:
+        """Splink's ComparisonLevel._tf_adjustment_sql, in Python."""
+        table = self.term_frequencies.get(n.tf_column)
+        if not table:
+            return 0.0
+        a, b = left.get(n.tf_column), right.get(n.tf_column)
+        tf_l = table.get(a) if a is not None else None
+        tf_r = table.get(b) if b is not None else None
+        if tf_l is None and tf_r is None:
+            return 0.0
+        tf = max(tf_l if tf_l is not None else tf_r, tf_r if tf_r is not None else tf_l, n.tf_minimum_u)
+        return n.tf_weight * (n.log2_u - math.log2(tf))
 
     def score(self, left: Mapping[str, Any], right: Mapping[str, Any]) -> PairScore:
         levels = []
         total = self.prior_weight
-        for comp, weights in zip(self.comparisons, self._weights):
+        for comp, numbers in zip(self.comparisons, self._levels):
             g = comp.gamma(left, right)
-            w = weights[g]
+            n = numbers[g]
+            adj = self._tf_adjustment(n, left, right) if n.tf_column else 0.0
+            w = n.weight + adj
             total += w
             lv = _level_for_gamma(comp, g)
-            levels.append(LevelScore(comp.name, g, lv.label, w, lv.explain_en, lv.explain_hi))
+            levels.append(LevelScore(comp.name, g, lv.label, w, lv.explain_en, lv.explain_hi, adj))
         return PairScore(total, weight_to_probability(total), tuple(levels))
+
+
+def _numbers(cl) -> _LevelNumbers:
+    """Weight and term-frequency inputs of one of Splink's ComparisonLevel objects."""
+    weight = float(cl._match_weight)
+    col = cl._tf_adjustment_column
+    if (col is None or cl.comparison_vector_value == -1 or cl._is_else_level
+            or not cl._tf_adjustment_weight):
+        return _LevelNumbers(weight)
+    return _LevelNumbers(weight, str(col), float(cl._tf_adjustment_weight), math.log2(cl.u_probability),
+                         float(cl._tf_minimum_u_value))
 
 
 def weight_to_probability(mw: float) -> float:

@@ -12,11 +12,12 @@ from dedup.pipeline import RunOptions, run_members
 from models.member_model import COMPARISONS
 from models.scorer import load_scorer
 
-# Recorded on 20k synthetic rows (seed 77) with the shipped model: Bihar F1 0.859,
-# all states mixed F1 0.865 (ten scripts, Telugu house names first, Punjab's few names).
+# Recorded on 20k synthetic rows (seed 77) with the shipped model: Bihar F1 0.868,
+# all states mixed F1 0.873 (ten scripts, Telugu house names first, Punjab's few names);
+# 0.859 / 0.865 before name frequencies (2026-11-29).
 # CI fails when a change loses accuracy; raise the floor when a change gains it.
-F1_FLOOR = 0.83
-F1_FLOOR_MIXED = 0.83
+F1_FLOOR = 0.84
+F1_FLOOR_MIXED = 0.84
 
 
 @pytest.fixture(scope="module")
