@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--state", default="Bihar", help='a state, "mixed" (all states, ten scripts) or a comma list')
     ap.add_argument("--train", action="store_true", help="retrain Pehchaan's model on the data (naive always trains)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         t0 = time.perf_counter()
-        export = generate(args.rows, seed=args.seed)
+        export = generate(args.rows, seed=args.seed, state=args.state)
         files = write_export(export, tmp / "export")
         gen_s = time.perf_counter() - t0
         truth = export.truth
@@ -135,9 +136,9 @@ def main(argv: list[str] | None = None) -> dict:
         if naive:
             naive["peak_mb"] = round(_peak_mb())
         bound = ceiling(export, tmp)
-    result = {"rows": args.rows, "generate_s": round(gen_s, 2), "pehchaan": ours, "naive_splink": naive,
+    result = {"rows": args.rows, "state": args.state, "generate_s": round(gen_s, 2), "pehchaan": ours, "naive_splink": naive,
               "evidence_ceiling": bound}
-    print(f"rows: {args.rows:,}  (generated in {gen_s:.1f}s)")
+    print(f"rows: {args.rows:,}, state: {args.state}  (generated in {gen_s:.1f}s)")
     for name, r in (("pehchaan", ours), ("naive splink", naive)):
         if not r:
             continue
