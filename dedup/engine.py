@@ -250,7 +250,8 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     db_api = make_db_api(engine, spark_master=spark_master)
     prepared = _prepare_for_splink(features)
     model = load_model_for_engine(model_path)
-    linker = Linker(db_api.register(prepared), model, log_level=logging.WARNING)
+    sdf = db_api.register(prepared)
+    linker = Linker(sdf, model, log_level=logging.WARNING)
     tf_tables = _term_frequency_tables(model, features)
     _register_term_frequencies(linker, db_api, tf_tables)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
@@ -263,7 +264,8 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     rescue_api = _sibling_db_api(db_api, engine)
     rescue_model = load_model_for_engine(model_path)
     rescue_model["blocking_rules_to_generate_predictions"] = [block_on(*c) for c in RULE_IDENTIFIERS]
-    rescue = Linker(rescue_api.register(prepared), rescue_model, log_level=logging.WARNING)
+    # the table already in the database (no second copy of a crore of rows for Spark)
+    rescue = Linker(rescue_api.register(sdf.physical_name), rescue_model, log_level=logging.WARNING)
     _register_term_frequencies(rescue, rescue_api, tf_tables)
     shared = rescue.inference.predict()
 
@@ -277,7 +279,7 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
           SELECT {l}, {r}, {cols}, district_l, block_l, district_r, block_r FROM {above.physical_name}
           UNION ALL
           SELECT {l}, {r}, {cols}, district_l, block_l, district_r, block_r FROM {shared.physical_name}
-          WHERE match_weight < {floor_match_weight!r}
+          WHERE match_weight < {float(floor_match_weight)!r}
         )
         SELECT CASE WHEN {swap} THEN {r} ELSE {l} END AS {l},
                CASE WHEN {swap} THEN {l} ELSE {r} END AS {r},
@@ -287,8 +289,20 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
                CASE WHEN {swap} THEN district_l ELSE district_r END AS district_r,
                CASE WHEN {swap} THEN block_l ELSE block_r END AS block_r
         FROM pairs"""
-    pairs = db_api.query_sql(f"SELECT * FROM ({sql}) AS p ORDER BY {l}, {r}", output_type="pandas")
-    return pairs, n_compared
+    ordered = f"SELECT * FROM ({sql}) AS p ORDER BY CAST({l} AS STRING), CAST({r} AS STRING)"
+    return _fetch_in_order(db_api, engine, ordered), n_compared
+
+
+def _fetch_in_order(db_api, engine: str, sql: str) -> pd.DataFrame:
+    """Run an ORDER BY query straight on the engine and keep its order.
+
+    Not Splink's query_sql: it stores the result as a table and reads it back, and with
+    DuckDB's preserve_insertion_order off (set for memory) that read loses the order
+    once results pass ~120k rows.
+    """
+    if engine == "duckdb":
+        return db_api.duckdb_con.sql(sql).df()
+    return db_api.spark.sql(sql).toPandas()
 
 
 # Identifiers whose sharing can make a pair confirmed, potential or flagged by a rule
@@ -309,7 +323,11 @@ def _term_frequency_tables(settings: dict, features: pd.DataFrame) -> dict[str, 
     for col in sorted(_tf_columns_of(settings)):
         if col not in features:
             raise ValueError(f"the model adjusts names by '{col}', which features do not have")
-        tables[col] = term_frequency_table(features, col)
+        table = term_frequency_table(features, col)
+        # None in the column (e.g. no district anywhere): nothing to register; Splink's own
+        # count finds no values either, so no pair is adjusted, as in the real-time scorer
+        if len(table):
+            tables[col] = table
     return tables
 
 

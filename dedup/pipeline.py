@@ -95,7 +95,7 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
     out["match_probability"] = out["match_probability"].round(6)
     out["match_weight"] = out["match_weight"].round(4)
     out = out[cols].rename(columns={"district_l": "district", "block_l": "block"})
-    return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False])
+    return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")
 
 
 def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
@@ -134,7 +134,8 @@ def coverage_warnings(features: pd.DataFrame) -> list[str]:
     no_village = int((features["village_key"].isna() & features["block_key"].notna()).sum())
     if no_village > n / 2:
         out.append(f"{no_village:,} of {n:,} rows have no village: duplicates are looked for only "
-                   "within a block by name, year of birth and relation.")
+                   "within a block or district: by first name with father's/husband's first name, "
+                   "or by phone, account or Aadhaar.")
     return out
 
 

@@ -286,7 +286,8 @@ class Level:
     # Term-frequency adjustment (Splink's): agreeing on a common name ("Sunita") is
     # weaker evidence than on a rare one ("Dhanmati"). The level's weight log2(m/u)
     # becomes log2(m/u) + tf_weight * (log2(u) - log2(frequency of the value)), the
-    # frequency being the larger of the two records' (share among non-empty values).
+    # frequency being the larger of the two records' (the value's share in its district,
+    # smoothed: models/term_frequencies.py).
     tf_column: str | None = None
     tf_weight: float = 1.0
 

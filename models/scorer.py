@@ -4,7 +4,9 @@ Level conditions come from ``models.member_model`` (the one definition); the
 numbers (prior, m and u of every level) come from the trained Splink JSON, and
 the weight of each level is read from Splink's own ``ComparisonLevel`` objects
 built from that JSON, so batch and real time cannot drift apart numerically.
-A pair is scored in tens of microseconds, no database needed.
+Name-frequency adjustments use the frequencies the caller gives (batch counts
+them over its input; see models/term_frequencies.py). A pair is scored in tens
+of microseconds, no database needed.
 """
 from __future__ import annotations
 
@@ -76,6 +78,9 @@ class _LevelNumbers:
 
 class MemberScorer:
     """Scores pairs of feature records (dicts from ``dedup.features``).
+
+    Batch and real time agree exactly when given the same name frequencies (batch
+    counts them over its input).
 
     ``term_frequencies`` (``models.term_frequencies.term_frequencies`` of the population
     a profile is scored against) makes agreement on a common name
@@ -161,4 +166,7 @@ def _level_for_gamma(comp: Comparison, gamma: int):
 
 @lru_cache(maxsize=4)
 def load_scorer(path: str | None = None) -> MemberScorer:
+    """A cached scorer without name frequencies (unadjusted name weights): for checks and
+    examples. Scoring a profile against a population needs
+    ``MemberScorer(path, term_frequencies=term_frequencies(population))``."""
     return MemberScorer(path or DEFAULT_MODEL_PATH)

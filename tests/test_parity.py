@@ -118,3 +118,18 @@ def test_shipped_model_carries_the_definitions_name_frequency_settings():
     defined = {(c.name, lv.label): ((lv.tf_column, lv.tf_weight) if lv.tf_column else (None, None))
                for c in COMPARISONS for lv in c.levels}
     assert saved == defined
+
+
+def test_scored_pairs_come_back_in_the_order_the_engine_sorted_them():
+    """Splink's query_sql stores a result and reads it back, which loses ORDER BY on DuckDB
+    (insertion order is not preserved, to save memory) once results pass ~120k rows."""
+    import numpy as np
+
+    from dedup.engine import _fetch_in_order, make_db_api
+
+    rng = np.random.default_rng(0)
+    ids = pd.Series([f"M{i:07d}" for i in rng.permutation(400_000)])
+    db_api = make_db_api("duckdb")
+    db_api.duckdb_con.register("shuffled", pd.DataFrame({"member_id_l": ids, "w": rng.random(len(ids))}))
+    out = _fetch_in_order(db_api, "duckdb", "SELECT * FROM shuffled ORDER BY member_id_l")
+    assert len(out) == 400_000 and out["member_id_l"].is_monotonic_increasing

@@ -32,3 +32,22 @@ def test_spark_and_duckdb_give_the_same_clusters(small_export, tmp_path, java):
     assert (pd_[["member_id_l", "member_id_r", "duplicate_class"]]
             .equals(ps[["member_id_l", "member_id_r", "duplicate_class"]]))
     assert (pd_.match_weight - ps.match_weight).abs().max() < 1e-6
+
+
+def test_spark_and_duckdb_score_pairs_row_for_row_even_with_no_district(small_features, java):
+    """Canonical pair order from both engines, and name frequencies that are all missing
+    (an export without a district column) do not break Spark."""
+    from dedup.engine import predict
+    from models.scorer import DEFAULT_MODEL_PATH
+    from models.term_frequencies import add_tf_keys
+
+    no_district = small_features.assign(district_key=None)
+    add_tf_keys(no_district)
+    assert no_district["given_in_district"].isna().all()
+    for features in (small_features, no_district):
+        duck, n_duck = predict(features, DEFAULT_MODEL_PATH, engine="duckdb")
+        spark, n_spark = predict(features, DEFAULT_MODEL_PATH, engine="spark")
+        assert n_duck == n_spark and len(duck) == len(spark) > 100
+        cols = ["member_id_l", "member_id_r", "district_l", "block_l", "district_r", "block_r"]
+        pd.testing.assert_frame_equal(duck[cols], spark[cols], check_dtype=False)
+        assert (duck.match_weight - spark.match_weight).abs().max() < 1e-6
