@@ -300,8 +300,9 @@ assert set(TF_COLUMNS) <= set(TF_KEYS), "a level adjusts by a frequency column n
 # - block + first name + year of birth: out. 230k / 177k pairs; the model called
 #   14 / 28 of them, of which 1 / 10 true. F1 unchanged without it, held-out too.
 # - village + father's/husband's first name: now also needs the same initial of her
-#   name. 234k / 271k pairs, called 61 / 38, of which 40 / 20 true; with the initial
-#   they cost a tenth and the held-out file loses 1 pair of 970.
+#   name. 234k / 271k pairs only it found, called 61 / 38, of which 40 / 20 true; with
+#   the initial it compares 38k pairs instead of 248k (Bihar) and the held-out file
+#   loses 1 pair of 970.
 # - block + first name + father's/husband's first name: kept, though on synthetic data
 #   two in three pairs the model calls from it alone are namesakes (54 / 59 true of
 #   175 / 432): the held-out file's women re-entered in another village of the block
