@@ -237,7 +237,8 @@ def load_model_for_engine(model_path: Path) -> dict:
 
 def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
             floor_match_weight: float = FLOOR_MATCH_WEIGHT,
-            spark_master: str | None = None) -> tuple[pd.DataFrame, int]:
+            spark_master: str | None = None,
+            tf_tables: dict[str, pd.DataFrame] | None = None) -> tuple[pd.DataFrame, int]:
     """Score all blocked pairs; return (pairs above the floor or sharing an identifier, pairs compared).
 
     Splink filters at the floor inside its own SQL, so the tens of millions of weak
@@ -252,7 +253,7 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     model = load_model_for_engine(model_path)
     sdf = db_api.register(prepared)
     linker = Linker(sdf, model, log_level=logging.WARNING)
-    tf_tables = _term_frequency_tables(model, features)
+    tf_tables = _term_frequency_tables(model, features, tf_tables)
     _register_term_frequencies(linker, db_api, tf_tables)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     n_compared = int(db_api.query_sql(f"SELECT count(*) AS n FROM {blocked.physical_name}",
@@ -315,7 +316,8 @@ def _tf_columns_of(settings: dict) -> set[str]:
             if lv.get("tf_adjustment_column")}
 
 
-def _term_frequency_tables(settings: dict, features: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _term_frequency_tables(settings: dict, features: pd.DataFrame,
+                           given: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
     """Name frequencies within the district (models/term_frequencies.py), to be used instead
     of the ones Splink would count over the whole input. A model trained before
     term-frequency levels existed needs none."""
@@ -323,7 +325,7 @@ def _term_frequency_tables(settings: dict, features: pd.DataFrame) -> dict[str, 
     for col in sorted(_tf_columns_of(settings)):
         if col not in features:
             raise ValueError(f"the model adjusts names by '{col}', which features do not have")
-        table = term_frequency_table(features, col)
+        table = given[col] if given is not None and col in given else term_frequency_table(features, col)
         # None in the column (e.g. no district anywhere): nothing to register; Splink's own
         # count finds no values either, so no pair is adjusted, as in the real-time scorer
         if len(table):

@@ -23,6 +23,7 @@ from matching_rules.rules import CONFIRMED, POTENTIAL, RuleSet, apply_rules, loa
 from models.levels import Comparison
 from models.member_model import COMPARISONS
 from models.scorer import DEFAULT_MODEL_PATH
+from models.term_frequencies import as_lookups, term_frequency_tables, to_long
 
 STAGES = ["import", "features", "train", "score", "rules", "clusters", "write"]
 
@@ -148,7 +149,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
         raise ExportFileError(f"CBO file not found: {opts.cbos_path}")
     # Results of an earlier run into the same folder must not pass for this run's.
     for name in ("summary.json", "pairs.csv", "pairs.parquet", "clusters.csv", "clusters.parquet",
-                 "report.html", "rejects.csv", "issues.csv"):
+                 "report.html", "rejects.csv", "issues.csv", "name_frequencies.parquet"):
         (out_dir / name).unlink(missing_ok=True)
     files: dict[str, Path] = {}
     t_start = time.perf_counter()
@@ -174,8 +175,9 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 train(features, model_path, engine="duckdb")
                 files["model"] = model_path
         with st.stage("score"):
+            tf_tables = term_frequency_tables(features)
             scored, n_compared = predict(features, model_path, engine=opts.engine,
-                                         spark_master=opts.spark_master)
+                                         spark_master=opts.spark_master, tf_tables=tf_tables)
         with st.stage("rules"):
             cbos = None
             if opts.cbos_path:
@@ -189,6 +191,9 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             pairs_out = _pairs_output(scored)
             files["pairs"] = atomic.write_frame(out_dir / "pairs", pairs_out, opts.fmt)
             files["clusters"] = atomic.write_frame(out_dir / "clusters", clusters, opts.fmt)
+            # for the real-time scorer: the name frequencies this run scored with
+            files["name_frequencies"] = atomic.write_frame(out_dir / "name_frequencies", to_long(tf_tables),
+                                                           "parquet")
             by_class = pairs_out["duplicate_class"].value_counts().to_dict()
             flags = pairs_out["flags"].str.split(";").explode()
             summary = {
@@ -217,7 +222,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             }
             from dedup.report import write_report
             files["report"] = write_report(out_dir / "report.html", summary, scored, pairs_out, clusters,
-                                           features)
+                                           features, as_lookups(tf_tables))
             summary["seconds"] = {**st.seconds, "write": round(time.perf_counter() - t_start - sum(st.seconds.values()), 3)}
             summary["seconds"]["total"] = round(time.perf_counter() - t_start, 3)
             summary["files"] = {k: str(v) for k, v in files.items()}

@@ -81,9 +81,13 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFr
 
 
 def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.DataFrame,
-                 clusters: pd.DataFrame, features: pd.DataFrame) -> Path:
-    scorer = MemberScorer(summary.get("model") or DEFAULT_MODEL_PATH,
-                          term_frequencies=term_frequencies(features))
+                 clusters: pd.DataFrame, features: pd.DataFrame,
+                 name_frequencies: dict[str, dict[str, float]] | None = None) -> Path:
+    """name_frequencies: what the run scored with (models/term_frequencies.py); counted from
+    ``features`` when not given."""
+    if name_frequencies is None:
+        name_frequencies = term_frequencies(features)
+    scorer = MemberScorer(summary.get("model") or DEFAULT_MODEL_PATH, term_frequencies=name_frequencies)
     # Histogram of match weights over all scored pairs kept.
     mw = scored["match_weight"].clip(-15, 35).to_numpy()
     edges = np.arange(-15, 36, 2.5)

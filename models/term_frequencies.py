@@ -52,6 +52,26 @@ def term_frequency_tables(features: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {col: term_frequency_table(features, col) for col in TF_COLUMNS if col in features}
 
 
+def as_lookups(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, float]]:
+    """{column: {value: share}}, what the real-time scorer takes."""
+    return {col: dict(zip(t[col], t[f"tf_{col}"])) for col, t in tables.items()}
+
+
 def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
     """{column: {value: share}} for the real-time scorer, from the same tables as batch."""
-    return {col: dict(zip(t[col], t[f"tf_{col}"])) for col, t in term_frequency_tables(features).items()}
+    return as_lookups(term_frequency_tables(features))
+
+
+def to_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One frame (column, value, share) to save next to a run: the real-time service loads it
+    (``from_long``) to score new profiles with the frequencies the batch run used."""
+    parts = [pd.DataFrame({"column": col, "value": t[col].astype(object), "share": t[f"tf_{col}"]})
+             for col, t in tables.items()]
+    if not parts:
+        return pd.DataFrame({"column": pd.Series(dtype=object), "value": pd.Series(dtype=object),
+                             "share": pd.Series(dtype="float64")})
+    return pd.concat(parts, ignore_index=True)
+
+
+def from_long(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    return {str(col): dict(zip(g["value"], g["share"].astype(float))) for col, g in frame.groupby("column")}

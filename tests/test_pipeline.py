@@ -54,7 +54,8 @@ def test_accuracy_floor_and_confirmed_precision(run_20k):
 def test_outputs_are_complete_and_consistent(run_20k):
     _, result = run_20k
     out = result.out_dir
-    for name in ("pairs.csv", "clusters.csv", "summary.json", "report.html", "rejects.csv", "issues.csv"):
+    for name in ("pairs.csv", "clusters.csv", "summary.json", "report.html", "rejects.csv", "issues.csv",
+                 "name_frequencies.parquet"):
         assert (out / name).exists(), name
     assert not list(out.glob("*.partial")) and not list(out.glob(".*.partial"))
     pairs = pd.read_csv(out / "pairs.csv", dtype=str)
@@ -73,6 +74,32 @@ def test_outputs_are_complete_and_consistent(run_20k):
     # pairs compared stay roughly linear in rows (blocking), far from n^2/2 = 2e8
     assert summary["pairs_compared"] < 200 * summary["rows_accepted"]
     assert summary["flags"].get("member_in_two_shgs_of_one_vo", 0) > 0    # CBO tree was used
+
+
+def test_the_runs_name_frequencies_let_the_real_time_scorer_reproduce_its_weights(run_20k):
+    """name_frequencies.parquet is what a real-time service loads to score new profiles as
+    the batch run did: with it, the Python scorer gives pairs.csv's weights."""
+    from dedup.features import member_features
+    from models.scorer import MemberScorer
+    from models.term_frequencies import from_long
+
+    _, result = run_20k
+    out = result.out_dir
+    tf = from_long(pd.read_parquet(out / "name_frequencies.parquet"))
+    assert set(tf) == {"given_in_district", "given_first_in_district", "relation_in_district",
+                       "relation_first_in_district"} and all(len(v) > 50 for v in tf.values())
+    feats = member_features(pd.read_parquet(out / "members.parquet"))
+    plain = feats.astype(object).where(feats.notna(), None)
+    recs = {str(r["member_id"]): r for r in plain.to_dict("records")}
+    pairs = pd.read_csv(out / "pairs.csv", dtype={"member_id_l": str, "member_id_r": str}).head(300)
+    with_tf = MemberScorer(result.summary["model"], term_frequencies=tf)
+    without = MemberScorer(result.summary["model"])
+    moved = 0
+    for p in pairs.itertuples(index=False):
+        s = with_tf.score(recs[p.member_id_l], recs[p.member_id_r])
+        assert abs(s.match_weight - p.match_weight) < 1e-3, p     # pairs.csv rounds to 4 places
+        moved += abs(without.score(recs[p.member_id_l], recs[p.member_id_r]).match_weight - s.match_weight) > 0.1
+    assert moved > 100      # the frequencies matter: without them most weights differ
 
 
 def test_report_is_self_contained(run_20k):
