@@ -42,9 +42,10 @@ def members(
     """Score every candidate pair, classify confirmed/potential duplicates, cluster, report.
 
     Exit codes: 0 done (even with rejected rows); 2 the file, model or rules cannot be
-    used (message says why); 3 no usable rows (every row rejected: see OUT/rejects.csv).
+    used, or the export is too big for this machine's memory (message says why); 3 no usable rows (every row rejected: see OUT/rejects.csv).
     """
     from dedup.importer import ExportFileError
+    from dedup.memory import NotEnoughMemory
     from dedup.pipeline import NoUsableRows, RunOptions, run_members
     from matching_rules.rules import RuleError
 
@@ -76,6 +77,8 @@ def members(
         fail("Cannot use this file", getattr(e, "message", str(e)))
     except NoUsableRows as e:
         fail("No usable rows", e.message, 3)
+    except NotEnoughMemory as e:
+        fail("Not enough memory", e.message)
     except RuleError as e:
         fail("Rule file problem", e)
     except TrainingError as e:

@@ -18,6 +18,7 @@ from dedup.engine import predict, train
 from dedup.clusters import clusters_from_pairs
 from dedup.features import member_features
 from dedup.importer import import_members
+from dedup.memory import check_fits
 from dedup.stages import Stages
 from matching_rules.rules import CONFIRMED, POTENTIAL, RuleSet, apply_rules, load_rules
 from models.levels import Comparison
@@ -156,12 +157,13 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
     with Stages(STAGES, tty=opts.tty) as st:
         with st.stage("import"):
             imported = import_members(Path(input_path), out_dir, as_of_year=opts.as_of_year)
-            clean = imported.load()
             # The state team looks for rejects.csv / issues.csv next to the results.
             files["rejects"] = out_dir / "rejects.csv"
             files["issues"] = out_dir / "issues.csv"
             os.replace(imported.rejects_path, files["rejects"])
             os.replace(imported.issues_path, files["issues"])
+            check_fits(imported.rows_accepted)   # a clear stop, not a kill by the kernel later
+            clean = imported.load()
         if clean.empty:
             raise NoUsableRows(f"{input_path}: no usable member rows "
                                   f"({imported.rows_rejected} rejected; see {files['rejects']})")

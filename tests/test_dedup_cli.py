@@ -139,3 +139,31 @@ def test_a_failed_rerun_leaves_no_old_results(small_export, tmp_path):
     empty.write_text(HEADER + "M1,,Rampur,Bodhgaya,Gaya,30\n")
     assert _run(empty, "--out", tmp_path / "out").exit_code == 3
     assert not (tmp_path / "out" / "pairs.csv").exists() and not (tmp_path / "out" / "report.html").exists()
+
+
+def test_an_export_too_big_for_this_machine_stops_with_a_message_not_a_kill(tmp_path, monkeypatch):
+    """Stands in for a 2 GB export on a small machine: import finishes (bounded chunks),
+    then the run says how much memory scoring needs instead of being killed by the kernel."""
+    import dedup.memory as memory
+
+    f = tmp_path / "export.csv"
+    f.write_text(HEADER + "".join(f"M{i},Sunita Devi {i},Rampur,Parsa,Saran,30\n" for i in range(500)))
+    monkeypatch.setattr(memory, "available_bytes", lambda: 200 * 2**20)
+    res = _run(f, "--out", tmp_path / "out")
+    text = _no_traceback(res)
+    assert res.exit_code == 2, text
+    assert "memory" in text.lower() and "500 member rows" in text
+    assert (tmp_path / "out" / "rejects.csv").exists()            # the import's own results are kept
+    assert not (tmp_path / "out" / "summary.json").exists()
+    # the check can be switched off, and the same file then runs
+    monkeypatch.setenv("PEHCHAAN_MEMORY_CHECK", "off")
+    assert _run(f, "--out", tmp_path / "out").exit_code == 0
+
+
+def test_memory_need_grows_with_rows_and_a_normal_export_fits_here():
+    import dedup.memory as memory
+
+    assert memory.needed_bytes(1_000_000) > 6 * 2**30 > memory.needed_bytes(100_000)
+    free = memory.available_bytes()
+    assert free is None or free > 0
+    memory.check_fits(1_000)    # a small export never trips the check
