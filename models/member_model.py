@@ -60,6 +60,9 @@ TF_KEYS: dict[str, str] = {
     "given_first_in_district": "given_first_key",
     "relation_in_district": "relation_key",
     "relation_first_in_district": "relation_first_key",
+    # 1 January is what the app or the bookkeeper writes when the day is not known: a
+    # shared "01/01/1990" says little more than the same year, a shared "17/03/1990" a lot
+    "dob_in_district": "dob",
 }
 # A share counted among a few hundred names is noise (one extra "Laxmi" moves it by
 # half a percent), so each district's counts are blended with a typical name's share
@@ -182,7 +185,7 @@ YEAR_OF_BIRTH = Comparison(
     "Year of birth (from date of birth, or age when the record was entered)",
     (
         _null("yob"),
-        Level("same date of birth", Exact("dob"),
+        Level("same date of birth", Exact("dob"), tf_column="dob_in_district", tf_weight=NAME_TF_WEIGHT,
               explain_en="same date of birth", explain_hi="जन्म तिथि एक"),
         Level("same year", Exact("yob"), explain_en="same year of birth", explain_hi="जन्म वर्ष एक"),
         Level("within 2 years", AbsDiffAtMost("yob", 2),

@@ -38,13 +38,23 @@ class LevelScore:
     tf_adjustment: float = 0.0
 
     def text(self, lang: str = "en") -> str:
-        """The level's explanation, saying when a name's frequency moved the weight."""
+        """The level's explanation, saying when a value's frequency moved the weight."""
         base = self.explain_hi if lang == "hi" else self.explain_en
-        if self.tf_adjustment <= -1:
-            return base + (" (आम नाम: कमज़ोर प्रमाण)" if lang == "hi" else " (a common name: weaker evidence)")
-        if self.tf_adjustment >= 1:
-            return base + (" (दुर्लभ नाम: मज़बूत प्रमाण)" if lang == "hi" else " (a rare name: stronger evidence)")
-        return base
+        if abs(self.tf_adjustment) < 1:
+            return base
+        common, rare = _FREQUENCY_NOTES.get(self.comparison, _FREQUENCY_NOTES["name"])
+        en, hi = common if self.tf_adjustment < 0 else rare
+        return f"{base} ({hi if lang == 'hi' else en})"
+
+
+# How an explanation says that a value's frequency moved a level's weight.
+_FREQUENCY_NOTES = {
+    "name": (("a common name: weaker evidence", "आम नाम: कमज़ोर प्रमाण"),
+             ("a rare name: stronger evidence", "दुर्लभ नाम: मज़बूत प्रमाण")),
+    "year_of_birth": (("a date many records share, e.g. 1 January: weaker evidence",
+                       "कई रिकॉर्ड में यही तिथि (जैसे 1 जनवरी): कमज़ोर प्रमाण"),
+                      ("an uncommon date: stronger evidence", "असामान्य तिथि: मज़बूत प्रमाण")),
+}
 
 
 @dataclass(frozen=True)
