@@ -19,6 +19,10 @@ from models.member_model import (
     BLOCKING_RULES,
     COMPARISONS,
     SIMILAR_NAME,
+    TF_SCOPE,
+    TF_SMOOTHING_NAMES,
+    TF_TYPICAL_SHARE,
+    TF_WEIGHT,
     TRAINING_BLOCKING_RULES,
     UNIQUE_ID,
     splink_settings,
@@ -32,7 +36,13 @@ log = logging.getLogger(__name__)
 FLOOR_MATCH_WEIGHT = -8.0
 
 
-def make_db_api(engine: str, *, spark_master: str | None = None):
+def make_db_api(engine: str, *, spark_master: str | None = None, share_with=None):
+    """A Splink database API. ``share_with``: another API whose DuckDB connection or Spark
+    session to use (one query can then read both APIs' tables), with a cache of its own."""
+    if engine == "duckdb" and share_with is not None:
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=share_with.duckdb_con)
     if engine == "duckdb":
         import duckdb
         from splink import DuckDBAPI
@@ -55,7 +65,8 @@ def make_db_api(engine: str, *, spark_master: str | None = None):
 
         # Splink's bundled similarity jar targets Scala 2.12; our model uses only
         # built-in SQL (levenshtein, abs, =), so no UDFs are needed.
-        return SparkAPI(spark_session=get_spark(spark_master), register_udfs_automatically=False,
+        session = share_with.spark if share_with is not None else get_spark(spark_master)
+        return SparkAPI(spark_session=session, register_udfs_automatically=False,
                         break_lineage_method="persist")
     raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")
 
@@ -216,10 +227,8 @@ def _write_model_card(model_path: Path, r: TrainingReport) -> None:
 
 
 def _tf_card_line() -> str:
-    from models.member_model import NAME_TF_WEIGHT, TF_SCOPE, TF_SMOOTHING_NAMES, TF_TYPICAL_SHARE
-
     levels = [f"{c.name}: {lv.label}" for c in COMPARISONS for lv in c.levels if lv.tf_column]
-    return (f"weight {NAME_TF_WEIGHT} on {'; '.join(levels)}; counted within {TF_SCOPE}, smoothed as if "
+    return (f"weight {TF_WEIGHT} on {'; '.join(levels)}; counted within {TF_SCOPE}, smoothed as if "
             f"{TF_SMOOTHING_NAMES:,} names of share {TF_TYPICAL_SHARE} were added (models/term_frequencies.py)")
 
 
@@ -262,7 +271,7 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
 
     # Splink caches blocked pairs per database API, so the second run needs its own API
     # object (same connection or Spark session, so one query can read both results).
-    rescue_api = _sibling_db_api(db_api, engine)
+    rescue_api = make_db_api(engine, share_with=db_api)
     rescue_model = load_model_for_engine(model_path)
     rescue_model["blocking_rules_to_generate_predictions"] = [block_on(*c) for c in RULE_IDENTIFIERS]
     # the table already in the database (no second copy of a crore of rows for Spark)
@@ -336,15 +345,3 @@ def _term_frequency_tables(settings: dict, features: pd.DataFrame,
 def _register_term_frequencies(linker: Linker, db_api, tables: dict[str, pd.DataFrame]) -> None:
     for col, table in tables.items():
         linker.table_management.register_term_frequency_lookup(db_api.register(table), col)
-
-
-def _sibling_db_api(db_api, engine: str):
-    """A second database API on the same connection / Spark session, with its own cache."""
-    if engine == "duckdb":
-        from splink import DuckDBAPI
-
-        return DuckDBAPI(connection=db_api.duckdb_con)
-    from splink import SparkAPI
-
-    return SparkAPI(spark_session=db_api.spark, register_udfs_automatically=False,
-                    break_lineage_method="persist")

@@ -76,7 +76,7 @@ TF_SMOOTHING_NAMES = 2000
 # "Name frequencies"): half, with the potential threshold at 0.80, did best across the
 # synthetic and the independent held-out exports; full adjustment cost the held-out
 # file recall.
-NAME_TF_WEIGHT = 0.5
+TF_WEIGHT = 0.5
 
 FIRST_NAME = Comparison(
     "first_name",
@@ -84,14 +84,14 @@ FIRST_NAME = Comparison(
     (
         _null("given_key"),
         Level("same spelling", Exact("given_std"),
-              tf_column="given_in_district", tf_weight=NAME_TF_WEIGHT,
+              tf_column="given_in_district", tf_weight=TF_WEIGHT,
               explain_en="same given name", explain_hi="नाम एक जैसा"),
         Level("sounds the same", Exact("given_key"),
-              tf_column="given_in_district", tf_weight=NAME_TF_WEIGHT,
+              tf_column="given_in_district", tf_weight=TF_WEIGHT,
               explain_en="given name spelt differently but sounds the same",
               explain_hi="नाम की वर्तनी अलग, उच्चारण एक"),
         Level("same first name", Exact("given_first_key"),
-              tf_column="given_first_in_district", tf_weight=NAME_TF_WEIGHT,
+              tf_column="given_first_in_district", tf_weight=TF_WEIGHT,
               explain_en="same first name; the other words of the name differ or are missing",
               explain_hi="पहला नाम एक; नाम के बाकी शब्द अलग या नहीं लिखे"),
         Level("one name within the other", WordWithinOther("given_single_key", "given_words"),
@@ -144,10 +144,10 @@ RELATION_NAME = Comparison(
     (
         _null("relation_key"),
         Level("same relation, same name", SAME_RELATION & Exact("relation_key"),
-              tf_column="relation_in_district", tf_weight=NAME_TF_WEIGHT,
+              tf_column="relation_in_district", tf_weight=TF_WEIGHT,
               explain_en="same father/husband name", explain_hi="पिता/पति का नाम एक"),
         Level("same relation, same first name", SAME_RELATION & Exact("relation_first_key"),
-              tf_column="relation_first_in_district", tf_weight=NAME_TF_WEIGHT,
+              tf_column="relation_first_in_district", tf_weight=TF_WEIGHT,
               explain_en="same father/husband first name", explain_hi="पिता/पति का पहला नाम एक"),
         Level("same relation, one name within the other",
               SAME_RELATION & WordWithinOther("relation_single_key", "relation_words"),
@@ -185,7 +185,7 @@ YEAR_OF_BIRTH = Comparison(
     "Year of birth (from date of birth, or age when the record was entered)",
     (
         _null("yob"),
-        Level("same date of birth", Exact("dob"), tf_column="dob_in_district", tf_weight=NAME_TF_WEIGHT,
+        Level("same date of birth", Exact("dob"), tf_column="dob_in_district", tf_weight=TF_WEIGHT,
               explain_en="same date of birth", explain_hi="जन्म तिथि एक"),
         Level("same year", Exact("yob"), explain_en="same year of birth", explain_hi="जन्म वर्ष एक"),
         Level("within 2 years", AbsDiffAtMost("yob", 2),

@@ -89,13 +89,11 @@ class _LevelNumbers:
 class MemberScorer:
     """Scores pairs of feature records (dicts from ``dedup.features``).
 
-    Batch and real time agree exactly when given the same name frequencies (batch
-    counts them over its input).
-
-    ``term_frequencies`` (``models.term_frequencies.term_frequencies`` of the population
-    a profile is scored against) makes agreement on a common name
-    weigh less than on a rare one, as in batch. Without it names get no adjustment,
-    which is what Splink does for a value missing from its frequency table.
+    ``term_frequencies`` (a run's name_frequencies.parquet via
+    ``models.term_frequencies.from_long``, or ``term_frequencies(population)``) makes
+    agreement on a common name or date weigh less than on a rare one, exactly as in
+    batch. Without it nothing is adjusted, which is what Splink does for a value
+    missing from its frequency table.
     """
 
     def __init__(self, model_path: str | Path = DEFAULT_MODEL_PATH,

@@ -1,4 +1,5 @@
-"""How common each name is in its district: the numbers behind term-frequency adjustment.
+"""How common each name (and date of birth) is in its district: the numbers behind
+term-frequency adjustment.
 
 Agreeing on "Sunita" says less than agreeing on "Dhanmati": Splink's term-frequency
 adjustment turns a name level's weight log2(m/u) into log2(m/u) + w * (log2(u) -
