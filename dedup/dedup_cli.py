@@ -38,11 +38,19 @@ def members(
     cbos: Path | None = typer.Option(None, help="CBO export (SHG -> VO) to flag one member in two SHGs of one VO."),
     spark_master: str | None = typer.Option(None, help="Spark master URL (with --engine spark)."),
     as_of_year: int | None = typer.Option(None, help="Year the export's ages refer to (default: this year)."),
+    max_rows_per_part: int | None = typer.Option(
+        None, min=1000, help="Score at most this many rows at once, whole districts at a time "
+        "(default: what the memory free allows; an export that fits is scored in one part)."),
 ) -> None:
     """Score every candidate pair, classify confirmed/potential duplicates, cluster, report.
 
+    An export too big for this machine's memory is scored a group of whole districts at a
+    time, with one more pass for Aadhaar numbers found in two groups: the same pairs as
+    one run.
+
     Exit codes: 0 done (even with rejected rows); 2 the file, model or rules cannot be
-    used, or the export is too big for this machine's memory (message says why); 3 no usable rows (every row rejected: see OUT/rejects.csv).
+    used, or one district alone is too big for this machine's memory (message says why);
+    3 no usable rows (every row rejected: see OUT/rejects.csv).
     """
     from dedup.importer import ExportFileError
     from dedup.memory import NotEnoughMemory
@@ -72,7 +80,8 @@ def members(
     try:
         result = run_members(input, out, RunOptions(
             engine=engine.value, model_path=model, rules_path=rules, state=state, train=train,
-            fmt=fmt.value, cbos_path=cbos, spark_master=spark_master, as_of_year=as_of_year))
+            fmt=fmt.value, cbos_path=cbos, spark_master=spark_master, as_of_year=as_of_year,
+            max_rows_per_part=max_rows_per_part))
     except ExportFileError as e:
         fail("Cannot use this file", getattr(e, "message", str(e)))
     except NoUsableRows as e:
@@ -117,6 +126,8 @@ def print_summary(s: dict) -> None:
     t.add_row("rows read / accepted / rejected", f"{s['rows_read']:,} / {s['rows_accepted']:,} / {s['rows_rejected']:,}")
     t.add_row("field issues (kept, field blanked)", f"{s['field_issues']:,}")
     t.add_row("pairs compared", f"{s['pairs_compared']:,}")
+    if len(s.get("parts", [])) > 1:
+        t.add_row("scored in parts (whole districts)", ", ".join(f"{p['rows']:,}" for p in s["parts"]) + " rows")
     t.add_row("confirmed pairs / potential pairs", f"{s['pairs']['confirmed']:,} / {s['pairs']['potential']:,}")
     t.add_row("clusters confirmed / potential", f"{s['clusters']['confirmed']:,} / {s['clusters']['potential']:,}")
     t.add_row("surplus records (duplicates to remove)", f"{s['clusters']['surplus_records']:,}")

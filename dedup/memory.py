@@ -1,10 +1,12 @@
-"""Will scoring this export fit in this machine's memory? Say so before trying.
+"""How many rows can this machine score at once? Decide before trying.
 
 Import reads any file in bounded chunks, but scoring holds one feature row per member
 in pandas (and DuckDB works beside it). A state export too big for the machine would
 otherwise end with the process killed by the kernel: no message, nothing written. So
-after import, when the number of rows is known, the run checks the need against the
-memory free and stops with a clear message and exit code 2 instead.
+after import, when the number of rows is known, the run compares the need with the
+memory free: an export that does not fit is scored a group of districts at a time
+(dedup/partitions.py), and only a single district too big for the machine stops the
+run, with a clear message and exit code 2.
 """
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ from pathlib import Path
 # Measured with benchmarks.batch: 1M Bihar rows peaked at 6.3-6.4 GB RSS, 100k at 1.0 GB.
 BYTES_PER_ROW = 6_500
 BASE_BYTES = 600 * 2**20
+# What a run keeps of every row while it scores another part (member id, district,
+# block, SHG, Aadhaar token and last 4; the pairs found), measured by
+# benchmarks.partitions.
+KEPT_BYTES_PER_ROW = 1_000
+# Below this, parts would be so many that the machine is plainly too small.
+MIN_ROWS_PER_PART = 1_000
 GB = 2**30
 
 
@@ -49,21 +57,26 @@ def available_bytes() -> int | None:
     return free
 
 
-def check_fits(rows: int) -> None:
-    """Raise NotEnoughMemory when scoring ``rows`` members would not fit.
+def _check_is_off() -> bool:
+    return os.environ.get("PEHCHAAN_MEMORY_CHECK", "on").lower() in ("off", "0", "no")
 
-    PEHCHAAN_MEMORY_CHECK=off skips the check (e.g. with swap or a machine that
-    frees page cache late).
-    """
-    if os.environ.get("PEHCHAAN_MEMORY_CHECK", "on").lower() in ("off", "0", "no"):
-        return
+
+def budget_rows_per_part(rows: int) -> int | None:
+    """Rows one part may hold so the whole run fits in the memory free; None when all
+    ``rows`` fit at once (or the check is off, or memory cannot be read)."""
+    if _check_is_off():
+        return None
     free = available_bytes()
-    need = needed_bytes(rows)
-    if free is None or need <= free:
-        return
-    raise NotEnoughMemory(
-        f"{rows:,} member rows need about {need / GB:.0f} GB of memory to score on one machine; "
-        f"this machine has {free / GB:.1f} GB free. Run the export in parts, one district or block "
-        "at a time (the same woman in two parts is then found only through her Aadhaar), or on a "
-        "machine with more memory (README: 'Scaling out'). The import itself finished: rejects.csv "
-        "and issues.csv are written. PEHCHAAN_MEMORY_CHECK=off skips this check.")
+    if free is None or needed_bytes(rows) <= free:
+        return None
+    spare = (free - BASE_BYTES - rows * KEPT_BYTES_PER_ROW) // BYTES_PER_ROW
+    if spare < MIN_ROWS_PER_PART:
+        raise NotEnoughMemory(
+            f"{rows:,} member rows need about {needed_bytes(rows) / GB:.0f} GB of memory to score at "
+            f"once, and this machine has {free / GB:.1f} GB free: too little even to score them a "
+            "district at a time. Run on a machine with more memory, or on Spark (README: "
+            "'Scaling out'). The import itself finished: rejects.csv and issues.csv are written. "
+            "PEHCHAAN_MEMORY_CHECK=off skips this check.")
+    return int(spare)
+
+

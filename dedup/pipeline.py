@@ -18,7 +18,8 @@ from dedup.engine import predict, train
 from dedup.clusters import clusters_from_pairs
 from dedup.features import member_features
 from dedup.importer import import_members
-from dedup.memory import check_fits
+from dedup.partitions import (describe, load_members, load_part, load_rows_with_tokens, parts_for,
+                               shared_across_parts)
 from dedup.stages import Stages
 from matching_rules.rules import CONFIRMED, POTENTIAL, RuleSet, apply_rules, load_rules
 from models.levels import Comparison
@@ -49,6 +50,8 @@ class RunOptions:
     spark_master: str | None = None
     as_of_year: int | None = None
     tty: bool | None = None
+    # at most this many rows scored at once (None: what the memory free allows)
+    max_rows_per_part: int | None = None
 
 
 @dataclass
@@ -124,21 +127,66 @@ def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
     return sorted(rows, key=lambda r: -r["surplus_records"])
 
 
-def coverage_warnings(features: pd.DataFrame) -> list[str]:
+def coverage_counts(features: pd.DataFrame) -> dict[str, int]:
+    """What coverage_warnings needs, counted per part and added up."""
+    return {"rows": len(features),
+            "no_block": int(features["block_key"].isna().sum()),
+            "no_village": int((features["village_key"].isna() & features["block_key"].notna()).sum())}
+
+
+def coverage_warnings(counts: dict[str, int] | pd.DataFrame) -> list[str]:
     """Say so when the export lacks what blocking needs: a silent drop in recall is worse."""
+    if isinstance(counts, pd.DataFrame):
+        counts = coverage_counts(counts)
     out = []
-    n = len(features)
-    no_block = int(features["block_key"].isna().sum())
+    n, no_block, no_village = counts["rows"], counts["no_block"], counts["no_village"]
     if no_block > n / 2:
         out.append(f"{no_block:,} of {n:,} rows have no district/block: they are compared only "
                    "through shared Aadhaar, so most of their duplicates cannot be found. "
                    "Add the block (and village) columns to the export.")
-    no_village = int((features["village_key"].isna() & features["block_key"].notna()).sum())
     if no_village > n / 2:
         out.append(f"{no_village:,} of {n:,} rows have no village: duplicates are looked for only "
                    "within a block or district: by first name with father's/husband's first name, "
                    "or by phone, account or Aadhaar.")
     return out
+
+
+# What the run keeps of each member while it scores the other parts.
+KEPT_COLUMNS = ["member_id", "district", "block", "shg_id", "aadhaar_token", "identity", "part", "source_row"]
+
+
+def _merge_tables(tables: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Name frequency tables of disjoint groups of districts, as one (keys hold the district)."""
+    if len(tables) == 1:
+        return tables[0]
+    return {col: pd.concat([t[col] for t in tables if col in t], ignore_index=True)
+            for col in tables[0]}
+
+
+def _sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Pairs of all parts in the order one run gives (the engine sorts by the ids as
+    text; so does this, in code-point order, which is UTF-8 byte order)."""
+    if len(frames) == 1:
+        return frames[0]
+    df = pd.concat(frames, ignore_index=True)
+    return df.sort_values(["member_id_l", "member_id_r"], key=lambda c: c.astype(str),
+                          kind="stable").reset_index(drop=True)
+
+
+def _score_across_parts(members_path: Path, members: pd.DataFrame, model_path: Path,
+                        opts: RunOptions, tf_tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Pairs whose two records sit in different parts: only a shared Aadhaar token can
+    bring them together (CROSS_DISTRICT_KEYS), so only the rows whose token is in two
+    parts are scored again, with the whole export's name frequencies."""
+    tokens = shared_across_parts(members["aadhaar_token"], members["part"])
+    if not tokens:
+        return None
+    features = member_features(load_rows_with_tokens(members_path, tokens))
+    scored, _ = predict(features, model_path, engine=opts.engine, spark_master=opts.spark_master,
+                        tf_tables=tf_tables)
+    part = dict(zip(members["member_id"].astype(str), members["part"]))
+    across = (scored["member_id_l"].astype(str).map(part) != scored["member_id_r"].astype(str).map(part))
+    return scored[across.to_numpy()]
 
 
 def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None) -> RunResult:
@@ -154,6 +202,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
         (out_dir / name).unlink(missing_ok=True)
     files: dict[str, Path] = {}
     t_start = time.perf_counter()
+    model_path = Path(opts.model_path) if opts.model_path else DEFAULT_MODEL_PATH
     with Stages(STAGES, tty=opts.tty) as st:
         with st.stage("import"):
             imported = import_members(Path(input_path), out_dir, as_of_year=opts.as_of_year)
@@ -162,33 +211,59 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             files["issues"] = out_dir / "issues.csv"
             os.replace(imported.rejects_path, files["rejects"])
             os.replace(imported.issues_path, files["issues"])
-            check_fits(imported.rows_accepted)   # a clear stop, not a kill by the kernel later
-            clean = imported.load()
-        if clean.empty:
-            raise NoUsableRows(f"{input_path}: no usable member rows "
-                                  f"({imported.rows_rejected} rejected; see {files['rejects']})")
-        with st.stage("features"):
-            features = member_features(clean)
-            warnings = coverage_warnings(features)
-        with st.stage("train"):
-            model_path = Path(opts.model_path) if opts.model_path else DEFAULT_MODEL_PATH
-            if opts.train:
-                model_path = out_dir / "model.json"
-                train(features, model_path, engine="duckdb")
-                files["model"] = model_path
-        with st.stage("score"):
-            tf_tables = term_frequency_tables(features)
-            scored, n_compared = predict(features, model_path, engine=opts.engine,
-                                         spark_master=opts.spark_master, tf_tables=tf_tables)
+            if imported.rows_accepted == 0:
+                raise NoUsableRows(f"{input_path}: no usable member rows "
+                                   f"({imported.rows_rejected} rejected; see {files['rejects']})")
+            # One part when the export fits in memory; else groups of whole districts
+            # (dedup/partitions.py), or a clear stop, never a kill by the kernel later.
+            parts = parts_for(imported.members_path, imported.rows_accepted, opts.max_rows_per_part)
+        kept, scored_parts, tf_parts = [], [], []
+        counts = {"rows": 0, "no_block": 0, "no_village": 0}
+        n_compared = 0
+        for i, part in enumerate(parts):
+            detail = f"part {i + 1} of {len(parts)}" if len(parts) > 1 else ""
+            with st.stage("features", detail):
+                clean = load_part(imported.members_path, part)
+                features = member_features(clean)
+                for k, v in coverage_counts(features).items():
+                    counts[k] += v
+            if opts.train and i == 0:
+                with st.stage("train"):  # on the biggest part when the export is split
+                    model_path = out_dir / "model.json"
+                    train(features, model_path, engine="duckdb")
+                    files["model"] = model_path
+            with st.stage("score", detail):
+                tf = term_frequency_tables(features)
+                scored_p, n_p = predict(features, model_path, engine=opts.engine,
+                                        spark_master=opts.spark_master, tf_tables=tf)
+            scored_parts.append(scored_p)
+            tf_parts.append(tf)
+            n_compared += n_p
+            kept.append(features.assign(identity=_aadhaar_identity(clean, features), part=i,
+                                        source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS])
+            del clean, features
+        members = pd.concat(kept, ignore_index=True).sort_values("source_row", kind="stable")
+        members = members.reset_index(drop=True)
+        del kept
+        tf_tables = _merge_tables(tf_parts)
+        if len(parts) > 1:
+            with st.stage("score", "Aadhaar across parts"):
+                across = _score_across_parts(imported.members_path, members, model_path, opts, tf_tables)
+            if across is not None:
+                scored_parts.append(across)
+                n_compared += len(across)  # every pair across parts shares an Aadhaar: all are kept
+        scored = _sorted_pairs(scored_parts)
+        del scored_parts
+        warnings = coverage_warnings(counts)
         with st.stage("rules"):
             cbos = None
             if opts.cbos_path:
                 from dedup.importer import import_cbos
                 cbos = import_cbos(Path(opts.cbos_path), out_dir / "cbo_import").load()
-            scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, features, cbos)
+            scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, members, cbos)
             scored = apply_rules(scored, rules)
         with st.stage("clusters"):
-            clusters = clusters_from_pairs(features["member_id"], scored, identity=_aadhaar_identity(clean, features))
+            clusters = clusters_from_pairs(members["member_id"], scored, identity=members["identity"])
         with st.stage("write"):
             pairs_out = _pairs_output(scored)
             files["pairs"] = atomic.write_frame(out_dir / "pairs", pairs_out, opts.fmt)
@@ -219,12 +294,14 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                     "surplus_records": int((clusters.cluster_class != "unique").sum()
                                            - clusters.loc[clusters.cluster_class != "unique", "cluster_id"].nunique()),
                 },
-                "by_block": _by_place(clusters, features),
+                "by_block": _by_place(clusters, members),
+                "parts": describe(parts),
                 "warnings": warnings,
             }
-            from dedup.report import write_report
+            from dedup.report import example_member_ids, write_report
+            examples = member_features(load_members(imported.members_path, example_member_ids(pairs_out)))
             files["report"] = write_report(out_dir / "report.html", summary, scored, pairs_out, clusters,
-                                           features, as_lookups(tf_tables))
+                                           examples, as_lookups(tf_tables))
             summary["seconds"] = {**st.seconds, "write": round(time.perf_counter() - t_start - sum(st.seconds.values()), 3)}
             summary["seconds"]["total"] = round(time.perf_counter() - t_start, 3)
             summary["files"] = {k: str(v) for k, v in files.items()}

@@ -42,8 +42,8 @@ def _bar_svg(labels: list[str], values: list[float], *, width=640, height=220, c
             f'aria-label="{html.escape(title)}">{axis}{"".join(bars)}</svg>')
 
 
-def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFrame, n: int = 20) -> str:
-    """20 example explanations of pairs.csv rows, each comparison with its weight."""
+def pick_examples(pairs: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The report's example pairs: confirmed, the weakest potential ones, flagged."""
     flags = pairs["flags"].fillna("")
     pick = pd.concat([
         pairs[pairs.duplicate_class == "confirmed"].head(5),
@@ -52,6 +52,18 @@ def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFr
     ]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
     if len(pick) < n:
         pick = pd.concat([pick, pairs.head(n)]).drop_duplicates(["member_id_l", "member_id_r"]).head(n)
+    return pick
+
+
+def example_member_ids(pairs: pd.DataFrame) -> set[str]:
+    pick = pick_examples(pairs)
+    return set(pick["member_id_l"].astype(str)) | set(pick["member_id_r"].astype(str))
+
+
+def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFrame, n: int = 20) -> str:
+    """20 example explanations of pairs.csv rows, each comparison with its weight.
+    ``features``: of at least the members of the picked pairs."""
+    pick = pick_examples(pairs, n)
     ids = set(pick["member_id_l"].astype(str)) | set(pick["member_id_r"].astype(str))
     f_ids = features["member_id"].astype(str)
     sub = features[f_ids.isin(ids)]
@@ -84,7 +96,8 @@ def write_report(path: Path, summary: dict, scored: pd.DataFrame, pairs_out: pd.
                  clusters: pd.DataFrame, features: pd.DataFrame,
                  name_frequencies: dict[str, dict[str, float]] | None = None) -> Path:
     """name_frequencies: what the run scored with (models/term_frequencies.py); counted from
-    ``features`` when not given."""
+    ``features`` when not given. ``features``: of all members, or of at least those of
+    ``example_member_ids(pairs_out)``."""
     if name_frequencies is None:
         name_frequencies = term_frequencies(features)
     scorer = MemberScorer(summary.get("model") or DEFAULT_MODEL_PATH, term_frequencies=name_frequencies)

@@ -37,18 +37,22 @@ class Stages:
             self._progress.stop()
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str, detail: str = "") -> Iterator[None]:
+        """A stage run more than once (once per part of a big export) adds up its time."""
         t0 = time.perf_counter()
+        note = f" ({detail})" if detail else ""
         if self._progress:
             self._progress.start_task(self._tasks[name])
+            if detail:
+                self._progress.update(self._tasks[name], description=f"{name} {detail}")
         else:
-            self.console.print(f"[pehchaan] {name}: started", markup=False, highlight=False)
+            self.console.print(f"[pehchaan] {name}{note}: started", markup=False, highlight=False)
         try:
             yield
         finally:
             dt = time.perf_counter() - t0
-            self.seconds[name] = round(dt, 3)
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + dt, 3)
             if self._progress:
                 self._progress.update(self._tasks[name], completed=1)
             else:
-                self.console.print(f"[pehchaan] {name}: done in {dt:.1f}s", markup=False, highlight=False)
+                self.console.print(f"[pehchaan] {name}{note}: done in {dt:.1f}s", markup=False, highlight=False)

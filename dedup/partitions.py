@@ -1,0 +1,139 @@
+"""Scoring an export bigger than memory, a group of districts at a time, losing no pair.
+
+A state export of a crore of rows needs ~65 GB to score at once (dedup/memory.py); a
+state data team has one machine of 16-32 GB. Every blocking rule of the member model
+stays inside a district (village, block or district keys), except the Aadhaar token.
+So the run scores one group of whole districts at a time, then scores once more the
+few rows whose Aadhaar token turns up in two groups. The pairs are then exactly those
+of a single run (name frequencies are counted per district, so they do not change
+either): tests/test_partitions.py proves it pair for pair and cluster for cluster.
+
+A district is the smallest part: splitting one would lose pairs across its blocks
+(the rule on district + Aadhaar last 4 digits), so a district too big for the machine
+stops the run with a message instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dedup.memory import GB, NotEnoughMemory, budget_rows_per_part
+
+# The only blocking rules that reach across districts (models/member_model.py
+# BLOCKING_RULES and dedup/engine.py RULE_IDENTIFIERS); test_partitions checks this.
+CROSS_DISTRICT_KEYS = ("aadhaar_token",)
+NO_DISTRICT = "(no district)"
+
+
+@dataclass(frozen=True)
+class Part:
+    """Whole districts scored together. ``raw`` are the district cells as written in the
+    export (several spellings can make one district key); None stands for rows with none."""
+    districts: tuple[str, ...]
+    raw: tuple[str | None, ...]
+    rows: int
+
+
+def _district_key(values: pd.Series) -> pd.Series:
+    # the key member_features() makes for district_key, so a part never splits what
+    # blocking treats as one district (" Saran", "SARAN" and "Saran" are one)
+    from dedup.features import _cells, _map_unique
+    from dedup.names import normalise_place
+    return _map_unique(_cells(values), normalise_place)
+
+
+def district_sizes(members_path) -> pd.DataFrame:
+    """Rows per (raw district cell, district key) of an imported members.parquet."""
+    col = pq.read_table(members_path, columns=["district"]).column("district")
+    counts = pc.value_counts(col)
+    raw = pd.Series(counts.field("values").to_pylist(), dtype=object)
+    rows = counts.field("counts").to_numpy()
+    key = _district_key(raw).fillna(NO_DISTRICT)
+    return pd.DataFrame({"raw": raw, "key": key, "rows": rows})
+
+
+def plan_parts(sizes: pd.DataFrame, max_rows: int | None) -> list[Part]:
+    """Districts packed into as few parts of at most ``max_rows`` as first-fit gives,
+    biggest first (so a model trained on part 1 sees the most rows). None: one part."""
+    per_key = sizes.groupby("key", sort=True)["rows"].sum()
+    if max_rows is None or per_key.sum() <= max_rows:
+        return [Part(tuple(per_key.index), tuple(sizes["raw"]), int(per_key.sum()))] if len(per_key) else []
+    too_big = per_key[per_key > max_rows]
+    if len(too_big):
+        name, n = too_big.idxmax(), int(too_big.max())
+        raise NotEnoughMemory(
+            f"District '{name}' alone has {n:,} member rows; this machine can score about "
+            f"{max_rows:,} rows at a time. A district cannot be split without losing duplicates "
+            "across its blocks: run on a machine with more memory, or on Spark (README: 'Scaling out'). "
+            "The import itself finished: rejects.csv and issues.csv are written. "
+            "PEHCHAAN_MEMORY_CHECK=off skips this check.")
+    order = sorted(per_key.items(), key=lambda kv: (-kv[1], kv[0]))
+    bins: list[list] = []
+    for key, n in order:
+        for b in bins:
+            if b[0] + n <= max_rows:
+                b[0] += n
+                b[1].append(key)
+                break
+        else:
+            bins.append([n, [key]])
+    parts = []
+    for n, keys in bins:
+        raw = tuple(sizes.loc[sizes["key"].isin(keys), "raw"])
+        parts.append(Part(tuple(sorted(keys)), raw, int(n)))
+    return parts
+
+
+def parts_for(members_path, rows: int, max_rows_per_part: int | None = None) -> list[Part]:
+    """The parts this machine can score: ``max_rows_per_part`` if given, else what the
+    memory free allows (dedup/memory.py); one part when everything fits."""
+    limit = max_rows_per_part if max_rows_per_part is not None else budget_rows_per_part(rows)
+    return plan_parts(district_sizes(members_path), limit)
+
+
+def _district_filter(raw: tuple[str | None, ...]) -> pc.Expression:
+    values = [v for v in raw if v is not None]
+    expr = pc.field("district").isin(pa.array(values, type=pa.string()))
+    if any(v is None for v in raw):
+        expr = expr | pc.field("district").is_null()
+    return expr
+
+
+def load_part(members_path, part: Part, columns: list[str] | None = None) -> pd.DataFrame:
+    """The imported rows of one part, in file order."""
+    from dedup.importer import _to_pandas
+    return _to_pandas(pq.read_table(members_path, columns=columns, filters=_district_filter(part.raw)))
+
+
+def load_members(members_path, member_ids) -> pd.DataFrame:
+    """Imported rows of the given members (the report's examples)."""
+    from dedup.importer import _to_pandas
+    ids = pa.array(sorted({str(m) for m in member_ids}), type=pa.string())
+    return _to_pandas(pq.read_table(members_path, filters=pc.field("member_id").isin(ids)))
+
+
+def shared_across_parts(tokens: pd.Series, part_index: pd.Series) -> set[str]:
+    """Aadhaar tokens found in more than one part."""
+    df = pd.DataFrame({"t": tokens.to_numpy(dtype=object), "p": part_index.to_numpy()}).dropna(subset=["t"])
+    n_parts = df.drop_duplicates().groupby("t").size()
+    return set(n_parts.index[n_parts > 1])
+
+
+def load_rows_with_tokens(members_path, tokens: set[str]) -> pd.DataFrame:
+    from dedup.importer import _to_pandas
+    arr = pa.array(sorted(tokens), type=pa.string())
+    return _to_pandas(pq.read_table(members_path, filters=pc.field("aadhaar_token").isin(arr)))
+
+
+def describe(parts: list[Part]) -> list[dict]:
+    """For summary.json: what each part held."""
+    return [{"part": i + 1, "rows": p.rows, "districts": len(p.districts),
+             "district_names": list(p.districts)[:50]} for i, p in enumerate(parts)]
+
+
+__all__ = ["Part", "plan_parts", "parts_for", "load_part", "load_members", "district_sizes",
+           "shared_across_parts", "load_rows_with_tokens", "describe", "GB"]
