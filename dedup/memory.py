@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Measured with benchmarks.batch: 1M Bihar rows peaked at 6.3-6.4 GB RSS, 100k at 1.0 GB.
+# Measured with benchmarks.batch: 1M Bihar rows peaked at 5.6-6.4 GB RSS, 100k at 1.0 GB.
 BYTES_PER_ROW = 6_500
 BASE_BYTES = 600 * 2**20
 # What a run keeps of every row while it scores another part (member id, district,
-# block, SHG, Aadhaar token and last 4; the pairs found), measured by
-# benchmarks.partitions.
-KEPT_BYTES_PER_ROW = 1_000
+# block, SHG, Aadhaar token and last 4; the pairs found), as Arrow strings: about 260
+# bytes in pandas (1,250 as Python strings, benchmarks.partitions); the rest is room for
+# the final steps (clusters, pairs.csv) over all rows.
+KEPT_BYTES_PER_ROW = 600
 # Below this, parts would be so many that the machine is plainly too small.
 MIN_ROWS_PER_PART = 1_000
 GB = 2**30

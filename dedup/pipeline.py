@@ -155,6 +155,16 @@ def coverage_warnings(counts: dict[str, int] | pd.DataFrame) -> list[str]:
 KEPT_COLUMNS = ["member_id", "district", "block", "shg_id", "aadhaar_token", "identity", "part", "source_row"]
 
 
+PAIR_TEXT_COLUMNS = ["member_id_l", "member_id_r", "district_l", "block_l", "district_r", "block_r"]
+
+
+def _compact(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Text columns held as Arrow strings: what a run keeps of a crore of rows and their
+    pairs while it scores the next part is a third of it as Python strings (~1.2 KB a
+    row, benchmarks.partitions), and that is what limits the export one machine can take."""
+    return df.astype({c: "string[pyarrow]" for c in columns})
+
+
 def _merge_tables(tables: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """Name frequency tables of disjoint groups of districts, as one (keys hold the district)."""
     if len(tables) == 1:
@@ -236,11 +246,12 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 tf = term_frequency_tables(features)
                 scored_p, n_p = predict(features, model_path, engine=opts.engine,
                                         spark_master=opts.spark_master, tf_tables=tf)
-            scored_parts.append(scored_p)
+            scored_parts.append(_compact(scored_p, PAIR_TEXT_COLUMNS))
             tf_parts.append(tf)
             n_compared += n_p
-            kept.append(features.assign(identity=_aadhaar_identity(clean, features), part=i,
-                                        source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS])
+            kept.append(_compact(features.assign(identity=_aadhaar_identity(clean, features), part=i,
+                                                 source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS],
+                                 KEPT_COLUMNS[:6]))
             del clean, features
         members = pd.concat(kept, ignore_index=True).sort_values("source_row", kind="stable")
         members = members.reset_index(drop=True)
