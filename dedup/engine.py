@@ -258,6 +258,23 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     the same SQL, so every pair in the batch is scored by Splink.
     """
     db_api = make_db_api(engine, spark_master=spark_master)
+    try:
+        return _predict(db_api, features, model_path, engine, floor_match_weight, tf_tables)
+    finally:
+        _release(db_api, engine)
+
+
+def _release(db_api, engine: str) -> None:
+    """Free the engine's tables now: a run in parts (dedup/partitions.py) scores the next
+    part straight after, and must not carry this part's database into it."""
+    if engine == "duckdb":
+        db_api.duckdb_con.close()
+    else:
+        db_api.spark.catalog.clearCache()
+
+
+def _predict(db_api, features: pd.DataFrame, model_path: Path, engine: str, floor_match_weight: float,
+             tf_tables: dict[str, pd.DataFrame] | None) -> tuple[pd.DataFrame, int]:
     prepared = _prepare_for_splink(features)
     model = load_model_for_engine(model_path)
     sdf = db_api.register(prepared)

@@ -7,6 +7,8 @@ So the run scores one group of whole districts at a time, then scores once more 
 few rows whose Aadhaar token turns up in two groups. The pairs are then exactly those
 of a single run (name frequencies are counted per district, so they do not change
 either): tests/test_partitions.py proves it pair for pair and cluster for cluster.
+(With ``--train`` the model is trained on the biggest part only, as the whole export
+does not fit: then the weights, and so the pairs, are those of that model.)
 
 A district is the smallest part: splitting one would lose pairs across its blocks
 (the rule on district + Aadhaar last 4 digits), so a district too big for the machine
@@ -57,8 +59,9 @@ def district_sizes(members_path) -> pd.DataFrame:
 
 
 def plan_parts(sizes: pd.DataFrame, max_rows: int | None) -> list[Part]:
-    """Districts packed into as few parts of at most ``max_rows`` as first-fit gives,
-    biggest first (so a model trained on part 1 sees the most rows). None: one part."""
+    """Districts packed into as few parts of at most ``max_rows`` as first-fit gives
+    (biggest district first), the biggest part first: ``--train`` trains on it, as the
+    whole export will not fit in memory. None: one part."""
     per_key = sizes.groupby("key", sort=True)["rows"].sum()
     if max_rows is None or per_key.sum() <= max_rows:
         return [Part(tuple(per_key.index), tuple(sizes["raw"]), int(per_key.sum()))] if len(per_key) else []
@@ -82,7 +85,7 @@ def plan_parts(sizes: pd.DataFrame, max_rows: int | None) -> list[Part]:
         else:
             bins.append([n, [key]])
     parts = []
-    for n, keys in bins:
+    for n, keys in sorted(bins, key=lambda b: -b[0]):  # biggest first: --train trains on part 1
         raw = tuple(sizes.loc[sizes["key"].isin(keys), "raw"])
         parts.append(Part(tuple(sorted(keys)), raw, int(n)))
     return parts

@@ -92,6 +92,8 @@ def shg_vo_facts(pairs: pd.DataFrame, features: pd.DataFrame, cbos: pd.DataFrame
 
 def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
     out = scored[scored["duplicate_class"].notna() | (scored["flags"] != "")].copy()
+    # back to plain text: pairs.parquet keeps one column type however the run was split
+    out = out.astype({c: object for c in PAIR_TEXT_COLUMNS if c in out})
     cols = ["member_id_l", "member_id_r", "match_probability", "match_weight", "duplicate_class", "rules", "flags"]
     for comp in COMPARISONS:
         out[comp.name] = out[f"gamma_{comp.name}"].map(_label_map(comp))
@@ -178,9 +180,8 @@ def _sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
     text; so does this, in code-point order, which is UTF-8 byte order)."""
     if len(frames) == 1:
         return frames[0]
-    df = pd.concat(frames, ignore_index=True)
-    return df.sort_values(["member_id_l", "member_id_r"], key=lambda c: c.astype(str),
-                          kind="stable").reset_index(drop=True)
+    df = pd.concat(frames, ignore_index=True)  # Arrow strings (_compact): sorted as text
+    return df.sort_values(["member_id_l", "member_id_r"], kind="stable").reset_index(drop=True)
 
 
 def _score_across_parts(members_path: Path, members: pd.DataFrame, model_path: Path,
@@ -237,11 +238,12 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 features = member_features(clean)
                 for k, v in coverage_counts(features).items():
                     counts[k] += v
-            if opts.train and i == 0:
+            if i == 0:
                 with st.stage("train"):  # on the biggest part when the export is split
-                    model_path = out_dir / "model.json"
-                    train(features, model_path, engine="duckdb")
-                    files["model"] = model_path
+                    if opts.train:
+                        model_path = out_dir / "model.json"
+                        train(features, model_path, engine="duckdb")
+                        files["model"] = model_path
             with st.stage("score", detail):
                 tf = term_frequency_tables(features)
                 scored_p, n_p = predict(features, model_path, engine=opts.engine,
@@ -261,7 +263,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             with st.stage("score", "Aadhaar across parts"):
                 across = _score_across_parts(imported.members_path, members, model_path, opts, tf_tables)
             if across is not None:
-                scored_parts.append(across)
+                scored_parts.append(_compact(across, PAIR_TEXT_COLUMNS))
                 n_compared += len(across)  # every pair across parts shares an Aadhaar: all are kept
         scored = _sorted_pairs(scored_parts)
         del scored_parts

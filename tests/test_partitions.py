@@ -39,6 +39,9 @@ def test_parts_hold_whole_districts_packed_biggest_first():
     assert set(parts[0].raw) == {"Saran", " SARAN", None}
     assert parts[1].districts == ("patna",) and parts[2].districts == ("gaya",)
     assert sum(p.rows for p in parts) == 1700
+    # the biggest part comes first (--train trains on it)
+    four = plan_parts(_sizes({"a": ("a", 600), "b": ("b", 550), "c": ("c", 450), "d": ("d", 300)}), 1000)
+    assert [p.rows for p in four] == [1000, 900] and four[0].districts == ("b", "c")
     # everything fits: one part
     assert len(plan_parts(sizes, None)) == 1 and plan_parts(sizes, None)[0].rows == 1700
 
@@ -139,3 +142,14 @@ def test_cli_scores_in_parts_when_memory_is_short(export_across_districts, tmp_p
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert len(summary["parts"]) >= 3 and max(p["rows"] for p in summary["parts"]) <= 2_500
     assert "scored in parts" in res.output
+
+
+def test_train_on_a_split_export_trains_on_the_biggest_part(export_across_districts, tmp_path):
+    path, _, _ = export_across_districts
+    res = run_members(path, tmp_path / "out", RunOptions(tty=False, train=True, max_rows_per_part=2500))
+    assert len(res.summary["parts"]) >= 3
+    card = (tmp_path / "out" / "model.md").read_text()
+    biggest = res.summary["parts"][0]["rows"]
+    assert biggest == max(p["rows"] for p in res.summary["parts"])
+    assert f"{biggest:,}" in card or str(biggest) in card
+    assert res.summary["pairs"]["confirmed"] > 0
