@@ -181,6 +181,9 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     dob = _cells(clean["dob"]) if "dob" in clean else pd.Series([None] * len(clean), index=clean.index, dtype=object)
     df["dob"] = dob
     df["dob_year"] = pd.to_numeric(dob.str.slice(0, 4), errors="coerce").astype("Int64")
+    # 1 January is what the app or the bookkeeper writes for an unknown day: such a date
+    # is a year of birth, not a date (about a third of written dates in legacy exports)
+    df["dob_day_known"] = dob.where(dob.str.slice(5, 10) != "01-01", None)
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):
         df[col] = _cells(clean[col]) if col in clean else None
     df["given_initial"] = df["given_key"].str.slice(0, 1).where(df["given_key"].notna(), None)

@@ -51,9 +51,6 @@ class LevelScore:
 _FREQUENCY_NOTES = {
     "name": (("a common name: weaker evidence", "आम नाम: कमज़ोर प्रमाण"),
              ("a rare name: stronger evidence", "दुर्लभ नाम: मज़बूत प्रमाण")),
-    "year_of_birth": (("a date many records share, e.g. 1 January: weaker evidence",
-                       "कई रिकॉर्ड में यही तिथि (जैसे 1 जनवरी): कमज़ोर प्रमाण"),
-                      ("an uncommon date: stronger evidence", "असामान्य तिथि: मज़बूत प्रमाण")),
 }
 
 

@@ -119,7 +119,9 @@ def test_one_word_name_within_a_name_with_house_name():
     (dict(yob=1972, dob="1972-01-01"), dict(yob=1976, dob=None), "within 6 years"),   # one is an age
     (dict(yob=1970, dob=None), dict(yob=1990, dob=None), "far apart"),
     (dict(yob=1970, dob=None), dict(yob=1980, dob=None), "7-15 years apart"),
-    (dict(yob=1972, dob="1972-01-01"), dict(yob=1972, dob="1972-01-01"), "same date of birth"),
+    (dict(yob=1972, dob="1972-01-01"), dict(yob=1972, dob="1972-01-01"), "same 1 January date"),
+    (dict(yob=1972, dob="1972-03-17"), dict(yob=1972, dob="1972-03-17"), "same date of birth"),
+    (dict(yob=1972, dob="1972-01-01"), dict(yob=1972, dob=None), "same year"),
 ])
 def test_year_of_birth_levels_know_written_dates_from_ages(a, b, label):
     l, r = _pair(dict(member_name="Sunita", **a), dict(member_name="Sunita", **b))

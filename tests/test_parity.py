@@ -136,25 +136,22 @@ def test_scored_pairs_come_back_in_the_order_the_engine_sorted_them():
 
 
 def test_a_shared_placeholder_date_of_birth_is_weaker_evidence_than_a_shared_real_one():
-    """1 January stands in for an unknown day; the date's frequency in the district says so."""
+    """1 January stands in for an unknown day: its own level, worth little more than the
+    same year; a real date shared is strong evidence, and no frequency moves it."""
     from dedup.features import feature_records
 
     base = {"village": "Sirsa", "block": "Parsa", "district": "Saran", "member_name": "Sunita Devi",
             "relation_type": "husband", "relation_name": "Ramesh", "gender": "F"}
-    recs = feature_records([{**base, "member_id": "a", "dob": "1990-01-01", "yob": 1990},
-                            {**base, "member_id": "b", "dob": "1990-01-01", "yob": 1990},
-                            {**base, "member_id": "c", "dob": "1990-03-17", "yob": 1990},
-                            {**base, "member_id": "d", "dob": "1990-03-17", "yob": 1990}])
-    a, b, c, d = recs
-    district = a["district_key"]
-    population = pd.DataFrame({"district_key": district,
-                               "dob": ["1990-01-01"] * 300 + ["1990-03-17"] + [f"19{i % 60 + 40}-0{i % 9 + 1}-1{i % 9}"
-                                                                                  for i in range(9699)]})
-    population["dob_in_district"] = district + "|" + population["dob"]
-    scorer = MemberScorer(DEFAULT_MODEL_PATH, term_frequencies=term_frequencies(population))
+    a, b, c, d, e = feature_records([{**base, "member_id": "a", "dob": "1990-01-01", "yob": 1990},
+                                     {**base, "member_id": "b", "dob": "1990-01-01", "yob": 1990},
+                                     {**base, "member_id": "c", "dob": "1990-03-17", "yob": 1990},
+                                     {**base, "member_id": "d", "dob": "1990-03-17", "yob": 1990},
+                                     {**base, "member_id": "e", "dob": None, "yob": 1990}])
+    scorer = MemberScorer(DEFAULT_MODEL_PATH)
     placeholder = scorer.score(a, b).level_of("year_of_birth")
     real = scorer.score(c, d).level_of("year_of_birth")
-    assert placeholder.label == real.label == "same date of birth"
-    assert placeholder.tf_adjustment < -1 < 0 < real.tf_adjustment
+    year = scorer.score(a, e).level_of("year_of_birth")
+    assert (placeholder.label, real.label, year.label) == ("same 1 January date", "same date of birth", "same year")
+    assert year.match_weight < placeholder.match_weight < real.match_weight - 5
+    assert placeholder.tf_adjustment == real.tf_adjustment == 0
     assert "1 January" in placeholder.text("en") and "1 जनवरी" in placeholder.text("hi")
-    assert "common name" not in placeholder.text("en")

@@ -87,7 +87,7 @@ def test_the_runs_name_frequencies_let_the_real_time_scorer_reproduce_its_weight
     out = result.out_dir
     tf = from_long(pd.read_parquet(out / "name_frequencies.parquet"))
     assert set(tf) == {"given_in_district", "given_first_in_district", "relation_in_district",
-                       "relation_first_in_district", "dob_in_district"} and all(len(v) > 50 for v in tf.values())
+                       "relation_first_in_district"} and all(len(v) > 50 for v in tf.values())
     feats = member_features(pd.read_parquet(out / "members.parquet"))
     plain = feats.astype(object).where(feats.notna(), None)
     recs = {str(r["member_id"]): r for r in plain.to_dict("records")}
