@@ -79,5 +79,3 @@ def budget_rows_per_part(rows: int) -> int | None:
             "'Scaling out'). The import itself finished: rejects.csv and issues.csv are written. "
             "PEHCHAAN_MEMORY_CHECK=off skips this check.")
     return int(spare)
-
-

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dedup.memory import GB, NotEnoughMemory, budget_rows_per_part
+from dedup.memory import NotEnoughMemory, budget_rows_per_part
 
 # The only blocking rules that reach across districts (models/member_model.py
 # BLOCKING_RULES and dedup/engine.py RULE_IDENTIFIERS); test_partitions checks this.
@@ -106,37 +106,39 @@ def _district_filter(raw: tuple[str | None, ...]) -> pc.Expression:
     return expr
 
 
-def load_part(members_path, part: Part, columns: list[str] | None = None) -> pd.DataFrame:
-    """The imported rows of one part, in file order."""
+def _read(members_path, where: pc.Expression) -> pd.DataFrame:
+    """Imported rows matching ``where``, in file order, typed as ImportResult.load() types them."""
     from dedup.importer import _to_pandas
-    return _to_pandas(pq.read_table(members_path, columns=columns, filters=_district_filter(part.raw)))
+    return _to_pandas(pq.read_table(members_path, filters=where))
+
+
+def _isin(column: str, values) -> pc.Expression:
+    return pc.field(column).isin(pa.array(sorted({str(v) for v in values}), type=pa.string()))
+
+
+def load_part(members_path, part: Part) -> pd.DataFrame:
+    """The imported rows of one part."""
+    return _read(members_path, _district_filter(part.raw))
 
 
 def load_members(members_path, member_ids) -> pd.DataFrame:
     """Imported rows of the given members (the report's examples)."""
-    from dedup.importer import _to_pandas
-    ids = pa.array(sorted({str(m) for m in member_ids}), type=pa.string())
-    return _to_pandas(pq.read_table(members_path, filters=pc.field("member_id").isin(ids)))
-
-
-def shared_across_parts(tokens: pd.Series, part_index: pd.Series) -> set[str]:
-    """Aadhaar tokens found in more than one part."""
-    df = pd.DataFrame({"t": tokens.to_numpy(dtype=object), "p": part_index.to_numpy()}).dropna(subset=["t"])
-    n_parts = df.drop_duplicates().groupby("t").size()
-    return set(n_parts.index[n_parts > 1])
+    return _read(members_path, _isin("member_id", member_ids))
 
 
 def load_rows_with_tokens(members_path, tokens: set[str]) -> pd.DataFrame:
-    from dedup.importer import _to_pandas
-    arr = pa.array(sorted(tokens), type=pa.string())
-    return _to_pandas(pq.read_table(members_path, filters=pc.field("aadhaar_token").isin(arr)))
+    return _read(members_path, _isin("aadhaar_token", tokens))
+
+
+def shared_across_parts(tokens: pd.Series, part_index: pd.Series) -> set[str]:
+    """Aadhaar tokens found in more than one part (counted on the Arrow strings the run
+    keeps: no Python string per row of a crore)."""
+    df = pd.DataFrame({"t": tokens.array, "p": part_index.array}).dropna(subset=["t"])
+    n_parts = df.drop_duplicates().groupby("t").size()
+    return set(n_parts.index[n_parts > 1])
 
 
 def describe(parts: list[Part]) -> list[dict]:
     """For summary.json: what each part held."""
     return [{"part": i + 1, "rows": p.rows, "districts": len(p.districts),
              "district_names": list(p.districts)[:50]} for i, p in enumerate(parts)]
-
-
-__all__ = ["Part", "plan_parts", "parts_for", "load_part", "load_members", "district_sizes",
-           "shared_across_parts", "load_rows_with_tokens", "describe", "GB"]

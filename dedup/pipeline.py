@@ -136,10 +136,9 @@ def coverage_counts(features: pd.DataFrame) -> dict[str, int]:
             "no_village": int((features["village_key"].isna() & features["block_key"].notna()).sum())}
 
 
-def coverage_warnings(counts: dict[str, int] | pd.DataFrame) -> list[str]:
-    """Say so when the export lacks what blocking needs: a silent drop in recall is worse."""
-    if isinstance(counts, pd.DataFrame):
-        counts = coverage_counts(counts)
+def coverage_warnings(counts: dict[str, int]) -> list[str]:
+    """Say so when the export lacks what blocking needs: a silent drop in recall is worse.
+    ``counts``: coverage_counts of the features, added up over the parts."""
     out = []
     n, no_block, no_village = counts["rows"], counts["no_block"], counts["no_village"]
     if no_block > n / 2:
@@ -195,7 +194,8 @@ def _score_across_parts(members_path: Path, members: pd.DataFrame, model_path: P
     features = member_features(load_rows_with_tokens(members_path, tokens))
     scored, _ = predict(features, model_path, engine=opts.engine, spark_master=opts.spark_master,
                         tf_tables=tf_tables)
-    part = dict(zip(members["member_id"].astype(str), members["part"]))
+    rows = members[members["member_id"].isin(features["member_id"].astype(str))]
+    part = dict(zip(rows["member_id"].astype(str), rows["part"]))
     across = (scored["member_id_l"].astype(str).map(part) != scored["member_id_r"].astype(str).map(part))
     return scored[across.to_numpy()]
 

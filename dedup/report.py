@@ -55,16 +55,20 @@ def pick_examples(pairs: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     return pick
 
 
-def example_member_ids(pairs: pd.DataFrame) -> set[str]:
-    pick = pick_examples(pairs)
+def _member_ids(pick: pd.DataFrame) -> set[str]:
     return set(pick["member_id_l"].astype(str)) | set(pick["member_id_r"].astype(str))
+
+
+def example_member_ids(pairs: pd.DataFrame) -> set[str]:
+    """Members whose features the report needs (the pipeline loads only those)."""
+    return _member_ids(pick_examples(pairs))
 
 
 def _explain_rows(pairs: pd.DataFrame, scorer: MemberScorer, features: pd.DataFrame, n: int = 20) -> str:
     """20 example explanations of pairs.csv rows, each comparison with its weight.
     ``features``: of at least the members of the picked pairs."""
     pick = pick_examples(pairs, n)
-    ids = set(pick["member_id_l"].astype(str)) | set(pick["member_id_r"].astype(str))
+    ids = _member_ids(pick)
     f_ids = features["member_id"].astype(str)
     sub = features[f_ids.isin(ids)]
     recs = {str(r["member_id"]): r for r in sub.astype(object).where(sub.notna(), None).to_dict("records")}
