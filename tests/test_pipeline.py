@@ -12,13 +12,13 @@ from dedup.pipeline import RunOptions, run_members
 from models.member_model import COMPARISONS
 from models.scorer import load_scorer
 
-# Recorded on 20k synthetic rows (seed 77) with the shipped model: Bihar F1 0.875,
-# all states mixed F1 0.879 (ten scripts, Telugu house names first, Punjab's few names);
-# 0.869 / 0.872 before the 1 January level and the date-of-birth rule, 0.859 / 0.865
-# before name frequencies (2026-11-29).
+# Recorded on 20k synthetic rows (seed 77) with the shipped model: Bihar F1 0.877,
+# all states mixed F1 0.884 (ten scripts, Telugu house names first, Punjab's few names);
+# 0.875 / 0.879 before the Aadhaar last-4 rule, 0.869 / 0.872 before the 1 January level
+# and the date-of-birth rule, 0.859 / 0.865 before name frequencies (2026-11-29).
 # CI fails when a change loses accuracy; raise the floor when a change gains it.
-F1_FLOOR = 0.85
-F1_FLOOR_MIXED = 0.85
+F1_FLOOR = 0.86
+F1_FLOOR_MIXED = 0.86
 
 
 @pytest.fixture(scope="module")

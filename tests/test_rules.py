@@ -115,3 +115,26 @@ def test_clusters_confirmed_vs_potential():
     assert c.loc["4", "cluster_class"] == "confirmed" and c.loc["5", "cluster_id"] == "4"
     assert c.loc["6", "cluster_class"] == "unique"
     assert c.loc["7", "cluster_class"] == "unique"         # unclassified pairs don't cluster
+
+
+def test_same_aadhaar_last4_needs_name_block_and_no_evidence_against():
+    """Masked Aadhaar digits make a potential duplicate only with a similar name in the
+    same block, and never against a different full number, gender or a clear age gap."""
+    base = dict(aadhaar_last4="same", aadhaar="missing on one side", first_name="same spelling",
+                location="same block", gender="same", year_of_birth="7-15 years apart",
+                relation_name="father in one, husband in other", mobile="different")
+    cases = {
+        "yes": base,
+        "other_name": {**base, "first_name": "different"},
+        "other_block": {**base, "location": "different block"},
+        "two_full_numbers": {**base, "aadhaar": "different"},
+        "man": {**base, "gender": "different"},
+        "dates_apart": {**base, "year_of_birth": "dates of birth 3+ years apart"},
+        "far_apart": {**base, "year_of_birth": "far apart"},
+    }
+    pairs = pd.DataFrame([_pair(k, k + "2", 0.3, **v) for k, v in cases.items()])
+    out = apply_rules(pairs, load_rules())
+    cls = dict(zip(out.member_id_l, out.duplicate_class))
+    assert cls == {"yes": "potential", "other_name": None, "other_block": None, "two_full_numbers": None,
+                   "man": None, "dates_apart": None, "far_apart": None}
+    assert dict(zip(out.member_id_l, out.rules))["yes"] == "same_aadhaar_last4_similar_name_same_block"
