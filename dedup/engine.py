@@ -247,8 +247,12 @@ def load_model_for_engine(model_path: Path) -> dict:
 def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
             floor_match_weight: float = FLOOR_MATCH_WEIGHT,
             spark_master: str | None = None,
-            tf_tables: dict[str, pd.DataFrame] | None = None) -> tuple[pd.DataFrame, int]:
+            tf_tables: dict[str, pd.DataFrame] | None = None,
+            blocking_rules: tuple[tuple[str, ...], ...] = BLOCKING_RULES) -> tuple[pd.DataFrame, int]:
     """Score all blocked pairs; return (pairs above the floor or sharing an identifier, pairs compared).
+
+    ``blocking_rules`` is for measuring other candidate sets (benchmarks/ceiling.py);
+    runs use BLOCKING_RULES, which dedup/partitions.py relies on.
 
     Splink filters at the floor inside its own SQL, so the tens of millions of weak
     pairs of a crore-row run are never materialised with their columns. Pairs sharing
@@ -259,7 +263,7 @@ def predict(features: pd.DataFrame, model_path: Path, *, engine: str = "duckdb",
     """
     db_api = make_db_api(engine, spark_master=spark_master)
     try:
-        return _predict(db_api, features, model_path, engine, floor_match_weight, tf_tables)
+        return _predict(db_api, features, model_path, engine, floor_match_weight, tf_tables, blocking_rules)
     finally:
         _release(db_api, engine)
 
@@ -274,9 +278,11 @@ def _release(db_api, engine: str) -> None:
 
 
 def _predict(db_api, features: pd.DataFrame, model_path: Path, engine: str, floor_match_weight: float,
-             tf_tables: dict[str, pd.DataFrame] | None) -> tuple[pd.DataFrame, int]:
+             tf_tables: dict[str, pd.DataFrame] | None,
+             blocking_rules: tuple[tuple[str, ...], ...] = BLOCKING_RULES) -> tuple[pd.DataFrame, int]:
     prepared = _prepare_for_splink(features)
     model = load_model_for_engine(model_path)
+    model["blocking_rules_to_generate_predictions"] = [block_on(*c) for c in blocking_rules]
     sdf = db_api.register(prepared)
     linker = Linker(sdf, model, log_level=logging.WARNING)
     tf_tables = _term_frequency_tables(model, features, tf_tables)

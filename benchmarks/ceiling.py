@@ -1,0 +1,203 @@
+"""Where the F1 limit is: the blocking, the weights, or the data itself.
+
+    python -m benchmarks.ceiling --rows 100000 [--state mixed] [--seed 3]
+
+Pehchaan's model is unsupervised (no labelled pairs exist for a state's legacy
+export), so a low F1 on synthetic data can mean three different things, each with
+a different fix. This benchmark separates them on one export, against the
+generator's truth:
+
+1. **Blocking**: the share of true pairs that any blocking rule ever compares.
+   A pair never compared can only be found through a third record.
+2. **Weights**: a supervised *oracle*, gradient-boosted trees (scikit-learn) trained
+   on the truth labels over exactly what Pehchaan computes for every compared pair:
+   the level of each comparison and the name-frequency-adjusted match weight. It is
+   cross-validated by block (trees never score a block they were trained on) and its
+   best F1 over thresholds estimates what *any* weighting of these comparisons could
+   reach. Pehchaan's F1 close to the oracle's means better training will not help.
+3. **Data**: the true pairs that were never compared, scored by the real-time scorer
+   as if they had been. Few of them scoring above the threshold means more blocking
+   would only add namesakes; what they share (printed) says why.
+
+``--wider`` also compares every pair of one block whose given names sound alike
+(block + first-name key, several times the pairs), so the oracle is judged on nearly
+every true pair rather than on what Pehchaan's blocking keeps.
+
+The oracle uses the truth, so it is a yardstick and never a model to ship.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dedup.evaluate import cluster_accuracy
+
+FOLDS = 2
+# block + first-name key: every namesake pair of a block, on top of the run's rules
+WIDER_RULE = ("block_key", "given_first_key")
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    true_pairs: int
+    pairs_compared: int
+    compared_true_pairs: int
+    pehchaan: dict
+    oracle: dict
+    oracle_threshold: float
+    never_compared_callable: int          # never-compared true pairs the model would call if compared
+    never_compared_by_kind: dict
+    never_compared_levels: dict           # comparison -> {level label: pairs}
+
+    @property
+    def blocking_recall(self) -> float:
+        return self.compared_true_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "blocking_recall": round(self.blocking_recall, 4)}
+
+
+def _true_pair_frame(truth: pd.DataFrame) -> pd.DataFrame:
+    t = truth[["member_id", "person_id", "dup_kind"]].astype(str)
+    t = t[t.duplicated("person_id", keep=False)]
+    pairs = t.merge(t, on="person_id", suffixes=("_l", "_r"))
+    pairs = pairs[pairs["member_id_l"] < pairs["member_id_r"]]
+    # a pair is named by its later record's kind (the original's kind is "original")
+    kind = pairs["dup_kind_r"].where(pairs["dup_kind_r"] != "original", pairs["dup_kind_l"])
+    return pairs[["member_id_l", "member_id_r"]].assign(kind=kind.to_numpy()).reset_index(drop=True)
+
+
+def oracle_probabilities(compared: pd.DataFrame, y: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Out-of-fold probabilities from trees trained on the labels, folds by block."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    gammas = [c for c in compared.columns if c.startswith("gamma_")]
+    # levels as categories (null level -1 -> 0), plus the adjusted weight as a number
+    X = np.column_stack([compared[gammas].to_numpy(dtype=float) + 1,
+                         compared["match_weight"].to_numpy(dtype=float)])
+    blocks = compared["block_l"].astype(str).fillna("")
+    if blocks.nunique() < FOLDS:
+        # a small export in one block: fold by the left record instead (a record's pairs
+        # can then fall in both folds, so the oracle is somewhat optimistic there)
+        blocks = compared["member_id_l"].astype(str)
+    rng = np.random.default_rng(seed)
+    names = blocks.unique()
+    fold_of = dict(zip(names, rng.permutation(len(names)) % FOLDS))
+    fold = blocks.map(fold_of).to_numpy()
+    out = np.zeros(len(compared))
+    for f in range(FOLDS):
+        train, test = fold != f, fold == f
+        if not test.any():
+            continue
+        if len(np.unique(y[train])) < 2:  # one fold without a single true pair: nothing to learn
+            out[test] = y[train].mean() if train.any() else 0.0
+            continue
+        model = HistGradientBoostingClassifier(max_iter=300, categorical_features=list(range(len(gammas))),
+                                               random_state=seed)
+        model.fit(X[train], y[train])
+        out[test] = model.predict_proba(X[test])[:, 1]
+    return out
+
+
+def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float = 0.8,
+            wider: bool = False) -> Ceiling:
+    from dedup.clusters import clusters_from_pairs
+    from dedup.engine import predict
+    from dedup.features import member_features
+    from dedup.importer import import_members
+    from dedup.pipeline import RunOptions, run_members
+    from models.member_model import BLOCKING_RULES
+    from models.scorer import MemberScorer
+    from models.term_frequencies import as_lookups, term_frequency_tables
+
+    run = run_members(members_csv, work / "pehchaan", RunOptions(tty=False))
+    ours = cluster_accuracy(pd.read_csv(run.files["clusters"], dtype=str), truth).as_dict()
+
+    features = member_features(import_members(members_csv, work / "import").load())
+    features["member_id"] = features["member_id"].astype(str)
+    tf = term_frequency_tables(features)
+    # every blocked pair, however weak (the floor that normally drops them is off)
+    rules = BLOCKING_RULES + ((WIDER_RULE,) if wider else ())
+    compared, n_compared = predict(features, Path(run.summary["model"]), floor_match_weight=-1e9, tf_tables=tf,
+                          blocking_rules=rules)
+    compared["member_id_l"] = compared["member_id_l"].astype(str)
+    compared["member_id_r"] = compared["member_id_r"].astype(str)
+    person = dict(zip(truth["member_id"].astype(str), truth["person_id"].astype(str)))
+    y = (compared["member_id_l"].map(person) == compared["member_id_r"].map(person)).to_numpy().astype(int)
+
+    p = oracle_probabilities(compared, y)
+    ids = truth["member_id"].astype(str)
+    best, best_th = None, 0.5
+    for th in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99):
+        kept = compared.loc[p >= th, ["member_id_l", "member_id_r"]].assign(duplicate_class="potential")
+        acc = cluster_accuracy(clusters_from_pairs(ids, kept), truth)
+        if best is None or acc.f1 > best.f1:
+            best, best_th = acc, th
+
+    true_pairs = _true_pair_frame(truth)
+    seen = pd.MultiIndex.from_frame(compared[["member_id_l", "member_id_r"]])
+    never = true_pairs[~pd.MultiIndex.from_frame(true_pairs[["member_id_l", "member_id_r"]]).isin(seen)]
+    scorer = MemberScorer(run.summary["model"], term_frequencies=as_lookups(tf))
+    records = features.set_index("member_id", drop=False).to_dict("index")
+    callable_, levels = 0, {}
+    for a, b in zip(never["member_id_l"], never["member_id_r"]):
+        if a not in records or b not in records:  # a rejected row: not the blocking's doing
+            continue
+        s = scorer.score(records[a], records[b])
+        callable_ += s.match_probability >= threshold
+        for lv in s.levels:
+            levels.setdefault(lv.comparison, {}).setdefault(lv.label, 0)
+            levels[lv.comparison][lv.label] += 1
+    return Ceiling(
+        true_pairs=len(true_pairs), pairs_compared=int(n_compared), compared_true_pairs=int(y.sum()), pehchaan=ours,
+        oracle=best.as_dict(), oracle_threshold=best_th, never_compared_callable=int(callable_),
+        never_compared_by_kind={k: int(v) for k, v in never["kind"].value_counts().items()},
+        never_compared_levels={c: dict(sorted(v.items(), key=lambda kv: -kv[1])) for c, v in levels.items()},
+    )
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--state", default="Bihar", help='a state, "mixed" or a comma list')
+    ap.add_argument("--wider", action="store_true", help="the oracle also sees every same-name pair of a block")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+
+    from dedup.synthetic import generate, write_export
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        export = generate(args.rows, seed=args.seed, state=args.state)
+        files = write_export(export, tmp / "export")
+        c = analyse(files["members"], export.truth, tmp, wider=args.wider)
+    r = c.as_dict()
+    print(f"rows: {args.rows:,}, state: {args.state}, seed {args.seed}  ({time.perf_counter() - t0:.0f}s)")
+    print(f"pairs compared {c.pairs_compared:,}; true pairs {c.true_pairs:,}, compared by the blocking"
+          f"{' (wider)' if args.wider else ''} {c.compared_true_pairs:,} "
+          f"(blocking recall {c.blocking_recall:.4f})")
+    for name, a in (("pehchaan (unsupervised)", c.pehchaan),
+                    (f"oracle (trees on truth, by block, p >= {c.oracle_threshold})", c.oracle)):
+        print(f"  {name:<52} precision {a['precision']:.4f}  recall {a['recall']:.4f}  F1 {a['f1']:.4f}")
+    never = c.true_pairs - c.compared_true_pairs
+    print(f"never compared: {never:,} true pairs, by kind {c.never_compared_by_kind}; "
+          f"{c.never_compared_callable:,} would score >= 0.8 if compared")
+    for comp in ("first_name", "relation_name", "location", "year_of_birth", "mobile", "aadhaar_last4"):
+        top = list(c.never_compared_levels.get(comp, {}).items())[:4]
+        print(f"  {comp:<14} " + ", ".join(f"{k} {v:,}" for k, v in top))
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=2))
+    return r
+
+
+if __name__ == "__main__":
+    main()
