@@ -195,7 +195,7 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
     if passes == 0:
         raise TrainingError(
             f"cannot train on these {len(features):,} rows: no training pass found candidate pairs "
-            "(too few rows, or no shared Aadhaar, village+name or name+relation+year). "
+            "(too few rows, or no shared Aadhaar and no name+relation+year). "
             "Run without --train to use the shipped model.")
     model = linker.misc.save_model_to_json(None)
     model_out.parent.mkdir(parents=True, exist_ok=True)
