@@ -12,7 +12,6 @@ name, age and block (see dedup.evaluate.evidence_ceiling), which bounds F1.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import resource
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+from benchmarks import synthetic_export_parser
 
 
 def _peak_mb() -> float:
@@ -112,10 +113,7 @@ def ceiling(export, tmp: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--state", default="Bihar", help='a state, "mixed" (all states, ten scripts) or a comma list')
+    ap = synthetic_export_parser(__doc__)
     ap.add_argument("--train", action="store_true", help="retrain Pehchaan's model on the data (naive always trains)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")

@@ -9,13 +9,14 @@ this is the table that decided which rules stay. Counts only, no timings.
 """
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+
+from benchmarks import synthetic_export_parser
 
 
 def rule_table(features: pd.DataFrame, truth: pd.DataFrame,
@@ -44,10 +45,7 @@ def rule_table(features: pd.DataFrame, truth: pd.DataFrame,
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--state", default="Bihar")
+    ap = synthetic_export_parser(__doc__)
     args = ap.parse_args(argv)
 
     from dedup.features import member_features

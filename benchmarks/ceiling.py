@@ -27,7 +27,6 @@ The oracle uses the truth, so it is a yardstick and never a model to ship.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
@@ -37,7 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks import synthetic_export_parser
 from dedup.evaluate import cluster_accuracy
+
 
 FOLDS = 2
 # block + first-name key: every namesake pair of a block, on top of the run's rules
@@ -164,10 +165,7 @@ def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--state", default="Bihar", help='a state, "mixed" or a comma list')
+    ap = synthetic_export_parser(__doc__)
     ap.add_argument("--wider", action="store_true", help="the oracle also sees every same-name pair of a block")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)

@@ -9,7 +9,6 @@ here are noisy: read the ratios.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+from benchmarks import synthetic_export_parser
 
 _RUN = """
 import json, resource, sys, time
@@ -40,12 +41,9 @@ def _run(members: Path, out: Path, limit: int | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=200_000)
+    ap = synthetic_export_parser(__doc__, rows=200_000, state="mixed")
     ap.add_argument("--max-rows-per-part", type=int, default=None,
                     help="default: a quarter of the rows")
-    ap.add_argument("--state", default="mixed")
-    ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args(argv)
     limit = args.max_rows_per_part or args.rows // 4
 
