@@ -15,7 +15,8 @@ issue, each one a line, in order:
   (Radha = Rada, Rekha = Reka), v -> b (Vimla = Bimla, Devi = Debi), initial y -> j
   (Yashoda = Jasoda), jy -> j (Jyoti = Joti), y -> i except between vowels
   (Kumary = Kumari, Priyanka = Prianka; Gayatri keeps its y until the schwa step),
-  final -er -> -ar (Jaswinder = ਜਸਵਿੰਦਰ), long vowels ee/oo/aa -> i/u/a, consonant + ru -> ri (Krushna, Trupti, Amrut),
+  final -er -> -ar but not -eer (Jaswinder = ਜਸਵਿੰਦਰ; Basheer = Bashir), long vowels
+  ee/oo/aa -> i/u/a, consonant + ru -> ri (Krushna, Trupti, Amrut),
   doubled letters single, n before a labial -> m, and a short "a" between two
   consonants after the first syllable dropped (the schwa that Hindi drops and Latin
   spellings keep or drop at will: Kamala = Kamla, Saraswati = Sarswati, Mamata = Mamta).
@@ -40,7 +41,7 @@ _VOWELS = "aeiou"
 # (pattern, replacement) applied in order; see the module docstring for why each exists.
 _RULES: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in (
     (r"x", "ks"),
-    (r"er$", "ar"),            # Punjabi -inder / -indar, Sunder / Sundar
+    (r"(?<!e)er$", "ar"),      # Punjabi -inder / -indar, Sunder / Sundar (not the long ee of Basheer)
     (r"q", "k"),
     (r"ph", "f"),
     (r"zh", "l"),

@@ -191,6 +191,14 @@ def test_latin_spelling_variants_agree():
     assert len(misses) / len(LATIN_SAME) <= 0.05, misses
 
 
+def test_long_ee_before_a_final_r_is_i_not_the_punjabi_er_ending():
+    """Basheer = Bashir = ബഷീർ, Sameer = Samir: the -er -> -ar rule (Jaswinder = ਜਸਵਿੰਦਰ,
+    Sunder = Sundar) must not eat the second e of a long ee."""
+    for a, b in (("Basheer", "Bashir"), ("Sameer", "Samir"), ("Naseer", "Nasir"), ("Zameer", "Zamir"),
+                 ("Basheer", "ബഷീർ"), ("Sameer", "समीर"), ("Sunder", "Sundar"), ("Jaswinder", "ਜਸਵਿੰਦਰ")):
+        assert parse_name(a).key == parse_name(b).key, (a, b, parse_name(a).key, parse_name(b).key)
+
+
 def test_different_names_never_share_a_key():
     collisions = [(a, b, parse_name(a).key) for a, b in DIFFERENT if parse_name(a).key == parse_name(b).key]
     assert collisions == []
