@@ -5,7 +5,7 @@ import argparse
 
 
 def synthetic_export_parser(doc: str, *, rows: int = 100_000, state: str = "Bihar",
-                            seed: int = 3) -> argparse.ArgumentParser:
+                            seed: int | None = 3) -> argparse.ArgumentParser:
     """The options every benchmark on a generated export shares, with its own defaults, so
     the same --rows/--state/--seed means the same export in each of them."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -21,7 +21,8 @@ generator's truth:
 
 ``--wider`` also compares every pair of one block whose given names sound alike
 (block + first-name key, several times the pairs), so the oracle is judged on nearly
-every true pair rather than on what Pehchaan's blocking keeps.
+every true pair rather than on what Pehchaan's blocking keeps. ``--heldout`` runs the
+same on the independent held-out export (the committed file, or ``--persons N``).
 
 The oracle uses the truth, so it is a yardstick and never a model to ship.
 """
@@ -66,11 +67,13 @@ class Ceiling:
 
 
 def _true_pair_frame(truth: pd.DataFrame) -> pd.DataFrame:
-    t = truth[["member_id", "person_id", "dup_kind"]].astype(str)
+    """True pairs, each named by its later record's kind: the generator's dup_kind, or the
+    held-out export's case (the first record's kind is "original" in both)."""
+    kind_col = "dup_kind" if "dup_kind" in truth else "case"
+    t = truth[["member_id", "person_id", kind_col]].astype(str).rename(columns={kind_col: "dup_kind"})
     t = t[t.duplicated("person_id", keep=False)]
     pairs = t.merge(t, on="person_id", suffixes=("_l", "_r"))
     pairs = pairs[pairs["member_id_l"] < pairs["member_id_r"]]
-    # a pair is named by its later record's kind (the original's kind is "original")
     kind = pairs["dup_kind_r"].where(pairs["dup_kind_r"] != "original", pairs["dup_kind_l"])
     return pairs[["member_id_l", "member_id_r"]].assign(kind=kind.to_numpy()).reset_index(drop=True)
 
@@ -108,7 +111,7 @@ def oracle_probabilities(compared: pd.DataFrame, y: np.ndarray, seed: int = 0) -
 
 
 def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float = 0.8,
-            wider: bool = False) -> Ceiling:
+            wider: bool = False, as_of_year: int | None = None) -> Ceiling:
     from dedup.clusters import clusters_from_pairs
     from dedup.engine import predict
     from dedup.features import member_features
@@ -118,16 +121,16 @@ def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float
     from models.scorer import MemberScorer
     from models.term_frequencies import as_lookups, term_frequency_tables
 
-    run = run_members(members_csv, work / "pehchaan", RunOptions(tty=False))
+    run = run_members(members_csv, work / "pehchaan", RunOptions(tty=False, as_of_year=as_of_year))
     ours = cluster_accuracy(pd.read_csv(run.files["clusters"], dtype=str), truth).as_dict()
 
-    features = member_features(import_members(members_csv, work / "import").load())
+    features = member_features(import_members(members_csv, work / "import", as_of_year=as_of_year).load())
     features["member_id"] = features["member_id"].astype(str)
     tf = term_frequency_tables(features)
     # every blocked pair, however weak (the floor that normally drops them is off)
     rules = BLOCKING_RULES + ((WIDER_RULE,) if wider else ())
-    compared, n_compared = predict(features, Path(run.summary["model"]), floor_match_weight=-1e9, tf_tables=tf,
-                          blocking_rules=rules)
+    compared, n_compared = predict(features, Path(run.summary["model"]), floor_match_weight=-1e9,
+                                   tf_tables=tf, blocking_rules=rules)
     compared["member_id_l"] = compared["member_id_l"].astype(str)
     compared["member_id_r"] = compared["member_id_r"].astype(str)
     person = dict(zip(truth["member_id"].astype(str), truth["person_id"].astype(str)))
@@ -165,21 +168,39 @@ def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = synthetic_export_parser(__doc__)
+    ap = synthetic_export_parser(__doc__, seed=None)
     ap.add_argument("--wider", action="store_true", help="the oracle also sees every same-name pair of a block")
+    ap.add_argument("--heldout", action="store_true", help="the independent held-out export instead")
+    ap.add_argument("--persons", type=int, help="with --heldout: generate this many women (--seed, default 7)")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
-
-    from dedup.synthetic import generate, write_export
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        export = generate(args.rows, seed=args.seed, state=args.state)
-        files = write_export(export, tmp / "export")
-        c = analyse(files["members"], export.truth, tmp, wider=args.wider)
+        if args.heldout:
+            from benchmarks.heldout import GENERATED_SEED, load_committed
+            from benchmarks.heldout_data import EXPORT_YEAR, make_heldout
+
+            if args.persons:
+                seed = GENERATED_SEED if args.seed is None else args.seed
+                members, truth = make_heldout(args.persons, seed)
+                path = tmp / "members.csv"
+                members.to_csv(path, index=False)
+            else:
+                path, members, truth = load_committed()
+            what = f"held-out export, {len(members):,} rows" + (f", seed {seed}" if args.persons else "")
+            c = analyse(path, truth, tmp, wider=args.wider, as_of_year=EXPORT_YEAR)
+        else:
+            from dedup.synthetic import generate, write_export
+
+            seed = 3 if args.seed is None else args.seed  # as benchmarks.batch
+            export = generate(args.rows, seed=seed, state=args.state)
+            files = write_export(export, tmp / "export")
+            what = f"rows: {args.rows:,}, state: {args.state}, seed {seed}"
+            c = analyse(files["members"], export.truth, tmp, wider=args.wider)
     r = c.as_dict()
-    print(f"rows: {args.rows:,}, state: {args.state}, seed {args.seed}  ({time.perf_counter() - t0:.0f}s)")
+    print(f"{what}  ({time.perf_counter() - t0:.0f}s)")
     print(f"pairs compared {c.pairs_compared:,}; true pairs {c.true_pairs:,}, compared by the blocking"
           f"{' (wider)' if args.wider else ''} {c.compared_true_pairs:,} "
           f"(blocking recall {c.blocking_recall:.4f})")
