@@ -5,6 +5,7 @@ a few lakh distinct spellings in a crore of rows), then mapped back.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -24,13 +25,34 @@ CARRIED_COLUMNS = ("member_id", "district", "block", "panchayat", "village", "sh
                    "relation_name")
 
 
-def _parse_table(values) -> dict:
-    """parse_name of each distinct name (a few lakh in a crore of rows), looked up per row.
+@dataclass(frozen=True)
+class _ParsedColumn:
+    """A name column parsed once per distinct spelling (a few lakh in a crore of rows):
+    ``codes`` give each row's place in ``parsed`` (-1 for no name).
 
     Serial on purpose: a process pool saved 10% of this stage on 2 cores, but forking a
     process that already holds a crore of rows can be killed for memory.
     """
-    return {v: parse_name(v) for v in values}
+    codes: np.ndarray
+    parsed: list
+    index: pd.Index
+
+    @classmethod
+    def of(cls, values: pd.Series) -> "_ParsedColumn":
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        return cls(codes, [parse_name(u) for u in uniques], values.index)
+
+    def per_row(self, per_name: list) -> np.ndarray:
+        """Values given per distinct name, spread to the rows (None where no name)."""
+        table = np.empty(len(per_name) + 1, dtype=object)  # the last slot answers code -1
+        table[:-1] = per_name
+        table[-1] = None
+        return table[self.codes]
+
+    def field(self, name: str) -> pd.Series:
+        """``getattr(parsed name, name) or None`` of each row."""
+        return pd.Series(self.per_row([getattr(p, name) or None for p in self.parsed]),
+                         index=self.index, dtype=object)
 
 
 def _cells(col: pd.Series) -> pd.Series:
@@ -53,25 +75,6 @@ def _lookup(keys: pd.Series, table: dict) -> pd.Series:
     """table[key] for each key (None for a missing key or value), by hashed lookup."""
     out = keys.map(table)
     return out.astype(object).where(out.notna(), None)
-
-
-def _field_of(values: pd.Series, table: dict):
-    """A function field -> Series of ``getattr(table[value], field) or None`` per row.
-
-    The values are factorised once and each field is worked out per distinct name, then
-    gathered by code: a dict lookup per row for each of the nine fields was a tenth of
-    this stage at a million rows.
-    """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    parsed = [table[u] for u in uniques]
-
-    def field(name: str) -> pd.Series:
-        per = np.empty(len(parsed) + 1, dtype=object)  # the last slot answers code -1 (missing)
-        per[:-1] = [getattr(p, name) or None for p in parsed]
-        per[-1] = None
-        return pd.Series(per[codes], index=values.index, dtype=object)
-
-    return field
 
 
 def _map_unique(series: pd.Series, fn) -> pd.Series:
@@ -106,59 +109,49 @@ def _one_name(given: str | None, surname: str | None) -> tuple:
     return keys, words, first_word_key(given), last, single
 
 
-def _name_fields(names: pd.Series, rel_names: pd.Series, her_tab: dict, rel_tab: dict) -> dict:
+def _name_fields(her: _ParsedColumn, rel: _ParsedColumn) -> dict:
     """First-word keys and word lists of her name and the relation's.
 
     The words her name and the relation's share are the family's, so they are skipped
     when looking for each one's first name (Telugu house names, clan names). So the two
     first-word keys depend on the (her name, relation name) pair; everything else on
-    one name alone, worked out once per distinct name and gathered by code. Only the
+    one name alone, worked out once per distinct name and spread to the rows. Only the
     pairs whose names share a word (a few per cent) are looked at one by one.
     """
-    none = (frozenset(), None, None, None, None)
+    h_parts = [_one_name(p.given, p.surname) for p in her.parsed]
+    r_parts = [_one_name(p.given, p.surname) for p in rel.parsed]
 
-    def parts(values: pd.Series, table: dict) -> tuple[np.ndarray, list, list]:
-        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-        parsed = [table[u] for u in uniques]
-        per = [_one_name(p.given, p.surname) for p in parsed]
-        return codes, parsed, per + [none]  # code -1 (missing) reads the last entry
-
-    h_codes, h_parsed, h_parts = parts(names, her_tab)
-    r_codes, r_parsed, r_parts = parts(rel_names, rel_tab)
-
-    def column(codes: np.ndarray, per: list, i: int) -> np.ndarray:
-        values = np.empty(len(per), dtype=object)
-        values[:] = [p[i] for p in per]
-        return values[codes]
+    def column(col: _ParsedColumn, parts: list, i: int) -> np.ndarray:
+        return col.per_row([p[i] for p in parts])
 
     out = {
-        "given_first_key": column(h_codes, h_parts, 2),
-        "relation_first_key": column(r_codes, r_parts, 2),
-        "given_words": column(h_codes, h_parts, 1),
-        "relation_words": column(r_codes, r_parts, 1),
+        "given_first_key": column(her, h_parts, 2),
+        "relation_first_key": column(rel, r_parts, 2),
+        "given_words": column(her, h_parts, 1),
+        "relation_words": column(rel, r_parts, 1),
         # last word: "Dasari Bharati" and "Bharati" meet in a block on it (house name first)
-        "given_last_key": column(h_codes, h_parts, 3),
-        "given_single_key": column(h_codes, h_parts, 4),
-        "relation_single_key": column(r_codes, r_parts, 4),
+        "given_last_key": column(her, h_parts, 3),
+        "given_single_key": column(her, h_parts, 4),
+        "relation_single_key": column(rel, r_parts, 4),
     }
     # pairs of names that share a word: first keys with the family's words skipped
-    both = (h_codes >= 0) & (r_codes >= 0)
-    combos = pd.DataFrame({"h": h_codes[both], "r": r_codes[both]}).drop_duplicates()
+    both = (her.codes >= 0) & (rel.codes >= 0)
+    combos = pd.DataFrame({"h": her.codes[both], "r": rel.codes[both]}).drop_duplicates()
     fixes = {}
     for hc, rc in zip(combos["h"].tolist(), combos["r"].tolist()):
         family = h_parts[hc][0] & r_parts[rc][0]
         if family:
-            fixes[(hc, rc)] = (first_word_key(h_parsed[hc].given, family),
-                               first_word_key(r_parsed[rc].given, family))
+            fixes[(hc, rc)] = (first_word_key(her.parsed[hc].given, family),
+                               first_word_key(rel.parsed[rc].given, family))
     if fixes:
-        key = pd.MultiIndex.from_arrays([h_codes, r_codes])
+        key = pd.MultiIndex.from_arrays([her.codes, rel.codes])
         fixed = pd.MultiIndex.from_tuples(list(fixes))
         rows = np.flatnonzero(key.isin(fixed))
         at = fixed.get_indexer(key[rows])
         values = list(fixes.values())
         out["given_first_key"][rows] = np.array([values[j][0] for j in at], dtype=object)
         out["relation_first_key"][rows] = np.array([values[j][1] for j in at], dtype=object)
-    return {k: pd.Series(v, index=names.index, dtype=object) for k, v in out.items()}
+    return {k: pd.Series(v, index=her.index, dtype=object) for k, v in out.items()}
 
 
 def member_features(clean: pd.DataFrame) -> pd.DataFrame:
@@ -167,35 +160,29 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     for col in CARRIED_COLUMNS:
         df[col] = _cells(clean[col]) if col in clean else None
 
-    names = _cells(clean["member_name"])
-    her_tab = _parse_table(pd.unique(names.dropna()))
-
-    her = _field_of(names, her_tab)
-
-    df["given_std"] = her("given")
-    df["given_key"] = her("given_key")
-    df["surname_key"] = her("surname_key")
-    df["title"] = her("title")
+    her = _ParsedColumn.of(_cells(clean["member_name"]))
+    df["given_std"] = her.field("given")
+    df["given_key"] = her.field("given_key")
+    df["surname_key"] = her.field("surname_key")
+    df["title"] = her.field("title")
 
     # The relation: its own columns first; else what the name field carried ("W/O RAMESH").
-    rel_type = her("relation_type")
-    rel_name = her("relation_name")
+    rel_type = her.field("relation_type")
+    rel_name = her.field("relation_name")
     if "relation_type" in clean:
         col = _cells(clean["relation_type"])
         rel_type = col.where(col.notna(), rel_type)
     if "relation_name" in clean:
         col = _cells(clean["relation_name"])
         rel_name = col.where(col.notna(), rel_name)
-    rel_tab = _parse_table(pd.unique(rel_name.dropna()))
-
-    rel = _field_of(rel_name, rel_tab)
+    rel = _ParsedColumn.of(rel_name)
 
     df["relation_type"] = rel_type
     df["relation_name"] = rel_name
-    df["relation_key"] = rel("given_key")
-    for k, v in _name_fields(names, rel_name, her_tab, rel_tab).items():
+    df["relation_key"] = rel.field("given_key")
+    for k, v in _name_fields(her, rel).items():
         df[k] = v
-    df["relation_surname_key"] = rel("surname_key")
+    df["relation_surname_key"] = rel.field("surname_key")
     df["family_surname_key"] = df["surname_key"].where(df["surname_key"].notna(), df["relation_surname_key"])
 
     places = {col: _map_unique(df[col], normalise_place) for col in ("district", "block", "panchayat", "village")}
