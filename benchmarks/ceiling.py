@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import synthetic_export_parser
-from dedup.evaluate import cluster_accuracy
+from dedup.evaluate import cluster_accuracy, true_pairs
 
 
 FOLDS = 2
@@ -54,7 +54,8 @@ class Ceiling:
     pehchaan: dict
     oracle: dict
     oracle_threshold: float
-    never_compared_callable: int          # never-compared true pairs the model would call if compared
+    never_compared_callable: int          # never-compared true pairs scored >= the threshold if compared
+    threshold: float                      # the rule set's potential threshold
     never_compared_by_kind: dict
     never_compared_levels: dict           # comparison -> {level label: pairs}
 
@@ -70,12 +71,10 @@ def _true_pair_frame(truth: pd.DataFrame) -> pd.DataFrame:
     """True pairs, each named by its later record's kind: the generator's dup_kind, or the
     held-out export's case (the first record's kind is "original" in both)."""
     kind_col = "dup_kind" if "dup_kind" in truth else "case"
-    t = truth[["member_id", "person_id", kind_col]].astype(str).rename(columns={kind_col: "dup_kind"})
-    t = t[t.duplicated("person_id", keep=False)]
-    pairs = t.merge(t, on="person_id", suffixes=("_l", "_r"))
-    pairs = pairs[pairs["member_id_l"] < pairs["member_id_r"]]
-    kind = pairs["dup_kind_r"].where(pairs["dup_kind_r"] != "original", pairs["dup_kind_l"])
-    return pairs[["member_id_l", "member_id_r"]].assign(kind=kind.to_numpy()).reset_index(drop=True)
+    kind_of = dict(zip(truth["member_id"].astype(str), truth[kind_col].astype(str)))
+    pairs = true_pairs(truth)
+    left, right = pairs["member_id_l"].map(kind_of), pairs["member_id_r"].map(kind_of)
+    return pairs.assign(kind=right.where(right != "original", left).to_numpy())
 
 
 def oracle_probabilities(compared: pd.DataFrame, y: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -86,7 +85,7 @@ def oracle_probabilities(compared: pd.DataFrame, y: np.ndarray, seed: int = 0) -
     # levels as categories (null level -1 -> 0), plus the adjusted weight as a number
     X = np.column_stack([compared[gammas].to_numpy(dtype=float) + 1,
                          compared["match_weight"].to_numpy(dtype=float)])
-    blocks = compared["block_l"].astype(str).fillna("")
+    blocks = compared["block_l"].fillna("").astype(str)
     if blocks.nunique() < FOLDS:
         # a small export in one block: fold by the left record instead (a record's pairs
         # can then fall in both folds, so the oracle is somewhat optimistic there)
@@ -110,8 +109,8 @@ def oracle_probabilities(compared: pd.DataFrame, y: np.ndarray, seed: int = 0) -
     return out
 
 
-def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float = 0.8,
-            wider: bool = False, as_of_year: int | None = None) -> Ceiling:
+def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, wider: bool = False,
+            as_of_year: int | None = None) -> Ceiling:
     from dedup.clusters import clusters_from_pairs
     from dedup.engine import predict
     from dedup.features import member_features
@@ -124,6 +123,7 @@ def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float
     run = run_members(members_csv, work / "pehchaan", RunOptions(tty=False, as_of_year=as_of_year))
     ours = cluster_accuracy(pd.read_csv(run.files["clusters"], dtype=str), truth).as_dict()
 
+    # imported again: the run keeps no features of all rows, and the oracle needs every pair
     features = member_features(import_members(members_csv, work / "import", as_of_year=as_of_year).load())
     features["member_id"] = features["member_id"].astype(str)
     tf = term_frequency_tables(features)
@@ -145,11 +145,13 @@ def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float
         if best is None or acc.f1 > best.f1:
             best, best_th = acc, th
 
-    true_pairs = _true_pair_frame(truth)
+    truly = _true_pair_frame(truth)
     seen = pd.MultiIndex.from_frame(compared[["member_id_l", "member_id_r"]])
-    never = true_pairs[~pd.MultiIndex.from_frame(true_pairs[["member_id_l", "member_id_r"]]).isin(seen)]
+    never = truly[~pd.MultiIndex.from_frame(truly[["member_id_l", "member_id_r"]]).isin(seen)]
     scorer = MemberScorer(run.summary["model"], term_frequencies=as_lookups(tf))
-    records = features.set_index("member_id", drop=False).to_dict("index")
+    threshold = run.summary["potential_threshold"]
+    needed = features[features["member_id"].isin(set(never["member_id_l"]) | set(never["member_id_r"]))]
+    records = needed.set_index("member_id", drop=False).to_dict("index")
     callable_, levels = 0, {}
     for a, b in zip(never["member_id_l"], never["member_id_r"]):
         if a not in records or b not in records:  # a rejected row: not the blocking's doing
@@ -160,8 +162,9 @@ def analyse(members_csv: Path, truth: pd.DataFrame, work: Path, threshold: float
             levels.setdefault(lv.comparison, {}).setdefault(lv.label, 0)
             levels[lv.comparison][lv.label] += 1
     return Ceiling(
-        true_pairs=len(true_pairs), pairs_compared=int(n_compared), compared_true_pairs=int(y.sum()), pehchaan=ours,
+        true_pairs=len(truly), pairs_compared=int(n_compared), compared_true_pairs=int(y.sum()), pehchaan=ours,
         oracle=best.as_dict(), oracle_threshold=best_th, never_compared_callable=int(callable_),
+        threshold=float(threshold),
         never_compared_by_kind={k: int(v) for k, v in never["kind"].value_counts().items()},
         never_compared_levels={c: dict(sorted(v.items(), key=lambda kv: -kv[1])) for c, v in levels.items()},
     )
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  {name:<52} precision {a['precision']:.4f}  recall {a['recall']:.4f}  F1 {a['f1']:.4f}")
     never = c.true_pairs - c.compared_true_pairs
     print(f"never compared: {never:,} true pairs, by kind {c.never_compared_by_kind}; "
-          f"{c.never_compared_callable:,} would score >= 0.8 if compared")
+          f"{c.never_compared_callable:,} would score >= {c.threshold} if compared")
     for comp in ("first_name", "relation_name", "location", "year_of_birth", "mobile", "aadhaar_last4"):
         top = list(c.never_compared_levels.get(comp, {}).items())[:4]
         print(f"  {comp:<14} " + ", ".join(f"{k} {v:,}" for k, v in top))

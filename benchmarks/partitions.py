@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks import synthetic_export_parser
+from dedup.memory import BASE_BYTES, BYTES_PER_ROW
 
 _RUN = """
 import json, resource, sys, time
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> dict:
             same[name] = bool(a.equals(b))
     for label, r in (("at once", one), (f"in parts of <= {limit:,}", split)):
         print(f"  {label:28s} wall {r['wall_s']:7.1f}s  peak RSS {r['peak_mb']:7,} MB  parts {r['parts']}")
-    per_row = (split["peak_mb"] * 2**20 - max(split["parts"]) * 6_500 - 600 * 2**20) / args.rows
+    per_row = (split["peak_mb"] * 2**20 - max(split["parts"]) * BYTES_PER_ROW - BASE_BYTES) / args.rows
     print(f"ratios (parts / at once): wall {split['wall_s'] / one['wall_s']:.2f}x, "
           f"peak memory {split['peak_mb'] / one['peak_mb']:.2f}x")
     print(f"kept per row beyond the biggest part's scoring: about {per_row:,.0f} bytes")

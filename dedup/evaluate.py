@@ -92,12 +92,19 @@ class EvidenceCeiling:
                 "max_recall": round(self.max_recall, 4), "max_f1": round(self.max_f1, 4)}
 
 
-def evidence_ceiling(features: pd.DataFrame, truth: pd.DataFrame) -> EvidenceCeiling:
-    """features: member_features rows (at least those of duplicated persons); truth: member_id, person_id."""
+def true_pairs(truth: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of records of one person (member_id_l < member_id_r as text, the order
+    pairs.csv uses). truth: member_id, person_id."""
     t = truth[["member_id", "person_id"]].astype(str)
     t = t[t.duplicated("person_id", keep=False)]
     pairs = t.merge(t, on="person_id", suffixes=("_l", "_r"))
-    pairs = pairs[pairs["member_id_l"] < pairs["member_id_r"]]
+    keep = pairs["member_id_l"] < pairs["member_id_r"]
+    return pairs.loc[keep, ["member_id_l", "member_id_r"]].reset_index(drop=True)
+
+
+def evidence_ceiling(features: pd.DataFrame, truth: pd.DataFrame) -> EvidenceCeiling:
+    """features: member_features rows (at least those of duplicated persons); truth: member_id, person_id."""
+    pairs = true_pairs(truth)
     f = features.assign(member_id=features["member_id"].astype(str)).set_index("member_id")
     cols = [c for c in EVIDENCE_COLUMNS if c in f.columns]
     left = f.reindex(pairs["member_id_l"])[cols].to_numpy(dtype=object)

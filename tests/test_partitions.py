@@ -11,7 +11,7 @@ from dedup.engine import RULE_IDENTIFIERS
 from dedup.memory import NotEnoughMemory
 from dedup.partitions import CROSS_DISTRICT_KEYS, district_sizes, plan_parts
 from dedup.pipeline import RunOptions, run_members
-from dedup.synthetic import generate, write_export
+from dedup.synthetic import generate
 from models.member_model import BLOCKING_RULES
 
 DISTRICT_SCOPED = {"district_key", "block_key", "panchayat_key", "village_key"}
