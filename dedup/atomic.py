@@ -35,10 +35,14 @@ def write_json(path: Path, data) -> None:
 
 
 def write_frame(path: Path, df: pd.DataFrame, fmt: str = "csv") -> Path:
+    """CSV starts with a UTF-8 byte-order mark, as the importer's rejects.csv and issues.csv
+    do: without it Excel, which is how most block and state teams open these files, reads
+    them as the PC's legacy code page and a block written in Hindi turns to gibberish.
+    pandas, DuckDB and Spark skip the mark."""
     path = path.with_suffix(".parquet" if fmt == "parquet" else ".csv")
     with atomic_path(path) as tmp:
         if fmt == "parquet":
             df.to_parquet(tmp, index=False)
         else:
-            df.to_csv(tmp, index=False)
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
     return path

@@ -42,4 +42,15 @@ def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
             raise RuntimeError("killed")
     assert not target.exists() and list(tmp_path.iterdir()) == []
     atomic.write_frame(tmp_path / "pairs", pd.DataFrame({"a": [1]}))
-    assert target.read_text().startswith("a")
+    assert target.read_text(encoding="utf-8-sig").startswith("a")
+
+
+def test_csv_outputs_open_in_excel_with_indic_text_intact(tmp_path):
+    """Excel takes a CSV without a byte-order mark for the PC's code page (cp1252 on most
+    office PCs): a block written in Hindi would show as gibberish. Readers skip the mark."""
+    frame = pd.DataFrame({"member_id": ["M1"], "block": ["फुलवारी"]})
+    path = atomic.write_frame(tmp_path / "pairs", frame)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    back = pd.read_csv(path, dtype=str)
+    assert list(back.columns) == ["member_id", "block"] and back.loc[0, "block"] == "फुलवारी"
