@@ -174,6 +174,12 @@ def _merge_tables(tables: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFra
             for col in tables[0]}
 
 
+def _all_parts(kept: list[pd.DataFrame], tf_parts: list[dict]) -> tuple[pd.DataFrame, dict]:
+    """The members kept of every part, in file order, and the name frequencies of all parts."""
+    members = pd.concat(kept, ignore_index=True).sort_values("source_row", kind="stable")
+    return members.reset_index(drop=True), _merge_tables(tf_parts)
+
+
 def _sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Pairs of all parts in the order one run gives (the engine sorts by the ids as
     text; so does this, in code-point order, which is UTF-8 byte order)."""
@@ -248,27 +254,31 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 tf = term_frequency_tables(features)
                 scored_p, n_p = predict(features, model_path, engine=opts.engine,
                                         spark_master=opts.spark_master, tf_tables=tf)
-            scored_parts.append(_compact(scored_p, PAIR_TEXT_COLUMNS))
-            tf_parts.append(tf)
-            n_compared += n_p
-            kept.append(_compact(features.assign(identity=_aadhaar_identity(clean, features), part=i,
-                                                 source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS],
-                                 KEPT_COLUMNS[:6]))
-            del clean, features
-        members = pd.concat(kept, ignore_index=True).sort_values("source_row", kind="stable")
-        members = members.reset_index(drop=True)
-        del kept
-        tf_tables = _merge_tables(tf_parts)
+                # Keeping what later stages need and freeing the rest is part of this
+                # stage's time (freeing a million rows' strings takes seconds): time spent
+                # between stages would otherwise be counted as "write".
+                scored_parts.append(_compact(scored_p, PAIR_TEXT_COLUMNS))
+                tf_parts.append(tf)
+                n_compared += n_p
+                kept.append(_compact(features.assign(identity=_aadhaar_identity(clean, features), part=i,
+                                                     source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS],
+                                     KEPT_COLUMNS[:6]))
+                del clean, features, scored_p
+        members = tf_tables = None
         if len(parts) > 1:
             with st.stage("score", "Aadhaar across parts"):
+                members, tf_tables = _all_parts(kept, tf_parts)
                 across = _score_across_parts(imported.members_path, members, model_path, opts, tf_tables)
-            if across is not None:
-                scored_parts.append(_compact(across, PAIR_TEXT_COLUMNS))
-                n_compared += len(across)  # every pair across parts shares an Aadhaar: all are kept
-        scored = _sorted_pairs(scored_parts)
-        del scored_parts
-        warnings = coverage_warnings(counts)
+                if across is not None:
+                    scored_parts.append(_compact(across, PAIR_TEXT_COLUMNS))
+                    n_compared += len(across)  # every pair across parts shares an Aadhaar: all are kept
         with st.stage("rules"):
+            if members is None:
+                members, tf_tables = _all_parts(kept, tf_parts)
+            del kept
+            scored = _sorted_pairs(scored_parts)
+            del scored_parts
+            warnings = coverage_warnings(counts)
             cbos = None
             if opts.cbos_path:
                 from dedup.importer import import_cbos
