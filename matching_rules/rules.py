@@ -8,6 +8,7 @@ at start-up, not a rule that silently never fires.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,20 @@ class Rule:
     blocks_merge: bool = False
 
 
+# What a rule file may say. Anything else is an error, not ignored: a misspelt section
+# ("confirmd:") would silently drop the confirmed rules, a misspelt "min_probabilty" would
+# make a rule fire on pairs it was meant to leave alone.
+FILE_KEYS = ("name", "description", "extends", "potential_threshold", "confirmed", "potential", "flags")
+RULE_KEYS = ("name", "description", "when", "any_of", "min_probability", "facts")
+FLAG_ONLY_KEYS = ("duplicates_only", "blocks_merge")
+
+
+def _unknown_key(key: object, known: tuple[str, ...], where: str) -> RuleError:
+    close = get_close_matches(str(key), known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return RuleError(f"{where}: unknown setting '{key}'{hint}. Allowed: {', '.join(known)}")
+
+
 KNOWN_FACTS = {
     "different_shg_same_vo": "the two records are in different SHGs of the same Village Organisation",
 }
@@ -72,10 +87,19 @@ def _gamma_of(comparisons: dict[str, Comparison], comp: str, label: str, where: 
                         f"Levels: {', '.join(lv.label for lv in c.levels)}") from None
 
 
-def _parse_rule(raw: dict, where: str, threshold: float) -> Rule:
+def _parse_rule(raw: dict, where: str, threshold: float, section: str) -> Rule:
     if not isinstance(raw, dict) or "name" not in raw:
         raise RuleError(f"{where}: each rule needs a name")
     where = f"{where} rule '{raw['name']}'"
+    allowed = RULE_KEYS + (FLAG_ONLY_KEYS if section == "flags" else ())
+    for key in raw:
+        if key not in allowed:
+            if key in FLAG_ONLY_KEYS:
+                raise RuleError(f"{where}: '{key}' is for rules under 'flags' only")
+            raise _unknown_key(key, allowed, where)
+    for key in FLAG_ONLY_KEYS:
+        if key in raw and not isinstance(raw[key], bool):
+            raise RuleError(f"{where}: '{key}' must be true or false, got {raw[key]!r}")
     comps = {c.name: c for c in COMPARISONS}
     for key in ("when", "any_of"):
         if raw.get(key) is not None and not isinstance(raw[key], dict):
@@ -117,6 +141,20 @@ def _read_yaml(path: Path) -> dict:
         raise RuleError(f"{path}: not valid YAML ({e.__class__.__name__}: {getattr(e, 'problem', e)})") from None
     if not isinstance(data, dict):
         raise RuleError(f"{path}: expected a mapping of settings at the top level")
+    for key in data:
+        if key not in FILE_KEYS:
+            raise _unknown_key(key, FILE_KEYS, str(path))
+    for section in ("confirmed", "potential", "flags"):
+        rules = data.get(section)
+        if rules is None:
+            continue
+        if not isinstance(rules, list):
+            raise RuleError(f"{path}: '{section}' must be a list of rules, each starting with '- name:'")
+        names = [r.get("name") for r in rules if isinstance(r, dict)]
+        twice = sorted({str(n) for n in names if n is not None and names.count(n) > 1})
+        if twice:
+            raise RuleError(f"{path}: '{section}' has two rules named {', '.join(twice)}; "
+                            "names must differ (a state file replaces a rule by its name)")
     return data
 
 
@@ -160,7 +198,7 @@ def load_rules(path: str | Path | None = None, *, state: str | None = None) -> R
         raise RuleError(f"{path}: potential_threshold must be between 0 and 1, got {threshold}")
     sections = {}
     for section in ("confirmed", "potential", "flags"):
-        sections[section] = tuple(_parse_rule(r, f"{path.name} [{section}]", threshold)
+        sections[section] = tuple(_parse_rule(r, f"{path.name} [{section}]", threshold, section)
                                   for r in data.get(section) or [])
     return RuleSet(str(data.get("name", path.stem)), " ".join(str(data.get("description", "")).split()),
                    threshold, sections["confirmed"], sections["potential"], sections["flags"], str(path))

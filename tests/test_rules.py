@@ -103,6 +103,36 @@ def test_bad_rule_files_fail_clearly(tmp_path):
         load_rules(state="atlantis")
 
 
+
+@pytest.mark.parametrize("text, message", [
+    # a misspelt section would silently drop every confirmed rule
+    ("extends: default\nconfirmd:\n  - name: c\n    when:\n      aadhaar: [same]\n",
+     "unknown setting 'confirmd' \\(did you mean 'confirmed'\\?\\)"),
+    # "threshold" instead of potential_threshold would leave the threshold unchanged
+    ("extends: default\nthreshold: 0.7\n", "unknown setting 'threshold'"),
+    # a misspelt min_probability would make the rule fire on every pair with the same bank token
+    ("name: x\npotential:\n  - name: r\n    min_probabilty: 0.99\n    when:\n      bank_account: [same with similar name]\n",
+     "unknown setting 'min_probabilty' \\(did you mean 'min_probability'\\?\\)"),
+    ("name: x\npotential:\n  - name: r\n    blocks_merge: true\n    when:\n      aadhaar: [same]\n",
+     "'blocks_merge' is for rules under 'flags' only"),
+    ("name: x\nflags:\n  - name: f\n    blocks_merge: 'no'\n    when:\n      aadhaar: [same]\n",
+     "'blocks_merge' must be true or false"),
+    ("name: x\npotential:\n  name: r\n  when:\n    aadhaar: [same]\n", "'potential' must be a list of rules"),
+    ("name: x\npotential:\n  - name: r\n    when: {aadhaar: [same]}\n  - name: r\n    when: {gender: [same]}\n",
+     "two rules named r"),
+])
+def test_rule_file_settings_are_checked_not_ignored(tmp_path, text, message):
+    path = tmp_path / "state.yaml"
+    path.write_text(text)
+    with pytest.raises(RuleError, match=message):
+        load_rules(path)
+
+
+def test_shipped_rule_files_pass_the_checks():
+    for state in ("bihar", "jharkhand"):
+        assert load_rules(state=state).confirmed
+    assert [r.name for r in load_rules().confirmed] == ["same_aadhaar"]
+
 def test_clusters_confirmed_vs_potential():
     pairs = pd.DataFrame({
         "member_id_l": ["1", "2", "4", "7"], "member_id_r": ["2", "3", "5", "8"],
