@@ -114,6 +114,11 @@ def model_problem(path: Path) -> str | None:
         return f"{path} is not a JSON file ({e.__class__.__name__})"
     if not isinstance(data, dict) or "comparisons" not in data or "link_type" not in data:
         return f"{path} is not a Splink model (no link_type/comparisons)"
+    from dedup.engine import untrained_levels
+    missing = [name for _, _, name in untrained_levels(data)]
+    if missing:
+        return (f"{path} is not fully trained: no m or u probability for {'; '.join(missing[:5])}"
+                f"{' …' if len(missing) > 5 else ''}. Train it (--train) or use the shipped model")
     try:
         from models.scorer import MemberScorer
         MemberScorer(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -96,6 +96,50 @@ class TrainingReport:
     em_rules: list[str]
     u_max_pairs: float
     data_note: str = ""
+    from_shipped: list[str] = field(default_factory=list)  # "comparison: level (m, u)" never seen
+
+
+def untrained_levels(model: dict) -> list[tuple[int, int, str]]:
+    """(comparison index, level index, "comparison: level") of levels without an m or u.
+
+    Splink scores such a level with a made-up default m instead of failing, so a model
+    with one would weigh that level by no evidence at all."""
+    out = []
+    for ci, comp in enumerate(model.get("comparisons") or []):
+        for li, level in enumerate(comp.get("comparison_levels") or []):
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is None or level.get("u_probability") is None:
+                out.append((ci, li, f"{comp.get('output_column_name')}: {level.get('label_for_charts')}"))
+    return out
+
+
+def _fill_from_shipped(model: dict) -> list[str]:
+    """Give levels training could not see the shipped model's m and u (in place); returns
+    their names, with which of the two was filled.
+
+    EM learns a level's m only from candidate pairs at that level, and random sampling a
+    u only from pairs at it. On a small or tidy export some levels never occur (no true
+    pair with ages 15+ years apart; one block, so no pair across blocks), and Splink would
+    then score the level with a default m; the shipped model's, learnt on 200,000 rows,
+    is the better guess."""
+    from models.scorer import DEFAULT_MODEL_PATH
+
+    shipped = json.loads(DEFAULT_MODEL_PATH.read_text())
+    known = {(c["output_column_name"], lv.get("label_for_charts")): lv
+             for c in shipped["comparisons"] for lv in c["comparison_levels"]}
+    filled = []
+    for ci, li, name in untrained_levels(model):
+        comp = model["comparisons"][ci]
+        level = comp["comparison_levels"][li]
+        source = known.get((comp["output_column_name"], level.get("label_for_charts")), {})
+        took = [k for k in ("m_probability", "u_probability")
+                if level.get(k) is None and source.get(k) is not None]
+        for k in took:
+            level[k] = source[k]
+        if took:
+            filled.append(f"{name} ({', '.join(k[0] for k in took)})")
+    return filled
 
 
 def measure_household_u(features: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -198,13 +242,16 @@ def train(features: pd.DataFrame, model_out: Path, *, engine: str = "duckdb",
             "(too few rows, or no shared Aadhaar and no name+relation+year). "
             "Run without --train to use the shipped model.")
     model = linker.misc.save_model_to_json(None)
+    filled = _fill_from_shipped(model)
+    if filled:
+        log.warning("training saw no pairs at %s: kept the shipped model's values", "; ".join(filled))
     model_out.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_out.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(model, indent=2, ensure_ascii=False))
     tmp.replace(model_out)
     lam = model["probability_two_random_records_match"]
     report = TrainingReport(len(features), lam, fixed,
-                            [" & ".join(c) for c in TRAINING_BLOCKING_RULES], u_max_pairs, data_note)
+                            [" & ".join(c) for c in TRAINING_BLOCKING_RULES], u_max_pairs, data_note, filled)
     _write_model_card(model_out, report)
     return report
 
@@ -220,10 +267,17 @@ def _write_model_card(model_path: Path, r: TrainingReport) -> None:
 - u: random sampling of {r.u_max_pairs:,.0f} pairs; except the 'same mobile' and 'same bank account'
   levels, measured among same-village pairs and fixed, because households share phones and accounts:
   {json.dumps(r.fixed_u)}
-- m: expectation maximisation, one pass per blocking rule: {'; '.join(r.em_rules)}
+- m: expectation maximisation, one pass per blocking rule: {'; '.join(r.em_rules)}{_shipped_m_line(r)}
 - comparisons: {', '.join(c.name for c in COMPARISONS)} (defined in models/member_model.py)
 - name frequencies: {_tf_card_line()}
 """)
+
+
+def _shipped_m_line(r: TrainingReport) -> str:
+    if not r.from_shipped:
+        return ""
+    return ("\n- levels with no pairs in this export keep the shipped model's m and/or u: "
+            + "; ".join(r.from_shipped))
 
 
 def _tf_card_line() -> str:

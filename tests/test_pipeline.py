@@ -165,6 +165,36 @@ def test_train_flag_retrains_and_uses_the_new_model(small_export, tmp_path):
     assert load_scorer(str(model)).prior_weight < 0
 
 
+def test_levels_em_never_saw_keep_the_shipped_m(small_export, tmp_path):
+    """3,000 rows hold no true pair with ages 15+ years apart, so EM cannot learn that
+    level's m; Splink would score it with a made-up default. The shipped model's m is
+    kept instead, the card says so, and a model with a hole is refused as --model."""
+    from dedup.dedup_cli import model_problem
+    from dedup.engine import untrained_levels
+    from models.scorer import DEFAULT_MODEL_PATH
+
+    _, files = small_export
+    run_members(files["members"], tmp_path / "out", RunOptions(tty=False, train=True))
+    model = json.loads((tmp_path / "out" / "model.json").read_text())
+    shipped = json.loads(DEFAULT_MODEL_PATH.read_text())
+    assert untrained_levels(model) == [] and untrained_levels(shipped) == []
+
+    def m_of(m, comp, label):
+        c = next(c for c in m["comparisons"] if c["output_column_name"] == comp)
+        return next(lv["m_probability"] for lv in c["comparison_levels"] if lv.get("label_for_charts") == label)
+
+    card = (tmp_path / "out" / "model.md").read_text()
+    assert "keep the shipped model's m and/or u: " in card and "year_of_birth: far apart (m)" in card
+    assert m_of(model, "year_of_birth", "far apart") == m_of(shipped, "year_of_birth", "far apart")
+    assert model_problem(tmp_path / "out" / "model.json") is None
+
+    holed = tmp_path / "holed.json"
+    c = next(c for c in model["comparisons"] if c["output_column_name"] == "first_name")
+    c["comparison_levels"][1]["m_probability"] = None
+    holed.write_text(json.dumps(model))
+    assert "not fully trained" in model_problem(holed) and "first_name" in model_problem(holed)
+
+
 def test_evidence_ceiling_counts_pairs_sharing_an_identifier_or_village():
     from dedup.evaluate import evidence_ceiling
     feats = pd.DataFrame({
