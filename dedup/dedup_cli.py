@@ -37,7 +37,8 @@ def members(
     fmt: Fmt = typer.Option(Fmt.csv, "--format", help="Format of pairs and clusters files."),
     cbos: Path | None = typer.Option(None, help="CBO export (SHG -> VO) to flag one member in two SHGs of one VO."),
     spark_master: str | None = typer.Option(None, help="Spark master URL (with --engine spark)."),
-    as_of_year: int | None = typer.Option(None, help="Year the export's ages refer to (default: this year)."),
+    as_of_year: int | None = typer.Option(None, min=1900, max=2200,
+                                          help="Year the export's ages refer to (default: this year)."),
     max_rows_per_part: int | None = typer.Option(
         None, min=1000, help="Score at most this many rows at once, whole districts at a time "
         "(default: what the memory free allows; an export that fits is scored in one part)."),
@@ -64,6 +65,12 @@ def members(
         err.print(f"[red]{title}:[/red] {escape(str(msg))}")
         raise typer.Exit(code)
 
+    if state is not None and rules is not None:
+        fail("Give --state or --rules, not both", f"--state {state} picks matching_rules/states/"
+             f"{state.lower()}.yaml; --rules {rules} is another rule file. A state file can extend "
+             "another with 'extends:'")
+    if state is not None and not state.strip():
+        fail("Rule file problem", "--state is empty: give a state name (e.g. bihar) or leave it out")
     if model is not None:
         problem = model_problem(model)
         if problem:
@@ -100,6 +107,8 @@ def members(
             fail("Spark could not run", str(e).splitlines()[0] if str(e) else type(e).__name__)
         raise
     print_summary(result.summary)
+    for note in result.summary.get("import_notes", []):
+        err.print(f"[yellow]Note on the file:[/yellow] {escape(note)}")
     for w in result.summary.get("warnings", []):
         err.print(f"[yellow]Warning:[/yellow] {escape(w)}")
 

@@ -58,17 +58,20 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "relation_name": ("relation_name", "Husband/Father Name", "Father/Husband Name",
                       "Husband or Father Name", "Father or Husband Name", "Husband's/Father's Name",
                       "Father's/Husband's Name", "Guardian Name", "Relative Name", "Relation Name",
-                      "Father Name", "Husband Name", "पति/पिता का नाम", "पिता/पति का नाम",
+                      "Father Name", "Husband Name", "Husband's Name", "Father's Name",
+                      "पति/पिता का नाम", "पिता/पति का नाम",
                       "पति / पिता का नाम"),
     "gender": ("gender", "Sex", "Gender (M/F)", "लिंग"),
     "dob": ("dob", "D.O.B", "Date of Birth", "Birth Date", "Birth Day", "DateOfBirth",
             "जन्म तिथि", "जन्मतिथि", "जन्म दिनांक"),
     "age": ("age", "Age (Years)", "Age in Years", "Age Years", "आयु", "उम्र"),
     "mobile": ("mobile", "Mobile No", "Mobile No.", "Mobile Number", "Mobile Num", "Phone",
-               "Phone No", "Phone Number", "Contact No", "Contact Number", "Cell No",
+               "Phone No", "Phone Number", "Contact No", "Contact Number", "Cell No", "Mob No",
+               "Mob Number",
                "मोबाइल", "मोबाइल नंबर", "मोबाइल संख्या"),
     "aadhaar": ("aadhaar", "Aadhar", "Aadhaar No", "Aadhaar No.", "Aadhar No", "Aadhaar Number",
-                "Aadhar Number", "Aadhaar Card No", "Aadhar Card No", "Aadhaar ID", "UID", "UID No",
+                "Aadhar Number", "Aadhaar Card No", "Aadhar Card No", "Aadhaar Card Number",
+                "Aadhar Card Number", "Aadhaar ID", "UID", "UID No",
                 "Aadhaar/VID", "आधार", "आधार संख्या", "आधार नंबर", "आधार कार्ड नंबर"),
     "bank_account": ("bank_account", "Account No", "Account No.", "Account Number", "Bank Account",
                      "Bank Account No", "Bank Account Number", "Bank A/C No", "A/C No", "AC No",
@@ -81,7 +84,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
               "ब्लॉक", "प्रखंड", "विकासखंड"),
     "panchayat": ("panchayat", "Gram Panchayat", "Panchayat Name", "Gram Panchayat Name", "GP",
                   "GP Name", "ग्राम पंचायत", "पंचायत"),
-    "village": ("village", "Village Name", "Revenue Village", "Gram", "गांव", "गाँव", "ग्राम"),
+    "village": ("village", "Village Name", "Revenue Village", "Village/Habitation", "Habitation",
+                "Gram", "गांव", "गाँव", "ग्राम"),
     "shg_id": ("shg_id", "SHG ID", "SHG Code", "SHG No", "Group ID", "Group Code", "समूह कोड"),
     "shg_name": ("shg_name", "SHG Name", "SHG", "Group Name", "Name of SHG", "समूह का नाम",
                  "स्वयं सहायता समूह"),
@@ -149,6 +153,22 @@ def resolve_headers(headers: list[str], kind: str) -> tuple[dict[str, int], dict
     positions = {c: p[0] for c, p in found.items()}
     clashes = {c: p for c, p in found.items() if len(p) > 1}
     return positions, clashes
+
+
+def looks_like(header: object, kind: str) -> str | None:
+    """The column an unknown header probably means ("Aadhar Crd No" -> aadhaar), or None.
+
+    An export's own spelling of a header is otherwise just "not used", and a run without
+    its Aadhaar or village column finds far fewer duplicates without saying why.
+    """
+    from difflib import get_close_matches
+
+    lookup = alias_lookup(kind)
+    key = header_key(_BRACKETS.sub("", str(header or ""))) or header_key(header)
+    if len(key) < 4:
+        return None
+    close = get_close_matches(key, list(lookup), n=1, cutoff=0.8)
+    return lookup[close[0]] if close else None
 
 
 def example_headers(column: str, n: int = 4) -> str:

@@ -49,7 +49,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
 
 from dedup.dates import parse_date
-from dedup.header_aliases import (REQUIRED, alias_lookup, example_headers,
+from dedup.header_aliases import (REQUIRED, alias_lookup, example_headers, looks_like,
                                   resolve_header, resolve_headers)
 from dedup.mobile import normalise_mobile
 from dedup.readers import EXTRA_FIELDS, Chunk, ExportFileError, Table, frame_table, open_table
@@ -1012,6 +1012,12 @@ def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
          finish: Callable[[_Ctx, "_Writers", TableImportResult], None] | None = None,
          workers: int | None = None) -> TableImportResult:
     ctx, unused = _prepare(kind, table, as_of_year)
+    written = {(Path(out_dir) / n).resolve() for n in OUTPUT_FILES[kind]}
+    if Path(table.path).resolve() in written:  # a corrected rejects file imported into its own folder
+        raise ExportFileError(
+            f"{table.path} is one of the files this import writes, so it would be overwritten. "
+            f"Move or rename it (e.g. {Path(table.path).stem}_corrected{Path(table.path).suffix}), "
+            "or choose another --out folder.")
     ctx.pool = _Pool(_default_workers() if workers is None else workers)
     if setup:
         setup(ctx)
@@ -1062,8 +1068,18 @@ def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
     if table.blank_rows:
         res.notes.append(f"{table.blank_rows} blank rows were skipped")
     if unused:
-        res.notes.append("columns not used: " + ", ".join(scrub(u) for u in unused[:15]))
+        res.notes.append("columns not used: " + ", ".join(_unused_text(u, kind, ctx.pos) for u in unused[:15])
+                         + (f" and {len(unused) - 15} more" if len(unused) > 15 else ""))
     return res
+
+
+def _unused_text(header: str, kind: str, found: dict[str, int]) -> str:
+    """An unused header, with the column it looks like (and was perhaps meant to be) when
+    no other header of the file already gives that column."""
+    guess = looks_like(header, kind)
+    guess = guess if guess not in found else None
+    return scrub(header) + (f" (looks like {guess}: if it is, rename the header or add it to "
+                            "dedup/header_aliases.py)" if guess else "")
 
 
 def _open(path: Path, kind: str, chunk_rows: int) -> Table:

@@ -17,7 +17,7 @@ from dedup import atomic
 from dedup.engine import predict, train
 from dedup.clusters import clusters_from_pairs
 from dedup.features import member_features
-from dedup.importer import import_members
+from dedup.importer import OUTPUT_FILES, import_members
 from dedup.partitions import (describe, load_members, load_part, load_rows_with_tokens, parts_for,
                                shared_across_parts)
 from dedup.stages import Stages
@@ -88,6 +88,25 @@ def shg_vo_facts(pairs: pd.DataFrame, features: pd.DataFrame, cbos: pd.DataFrame
     vo_l, vo_r = s_l.map(parent), s_r.map(parent)
     return (s_l.notna() & s_r.notna() & (s_l != s_r) & vo_l.notna() & (vo_l != "")
             & (vo_l == vo_r)).astype(bool)
+
+
+def cbo_link_warnings(members: pd.DataFrame, cbos: pd.DataFrame) -> list[str]:
+    """Say so when the CBO file links none (or few) of the members' SHGs to a VO: the flag
+    'member in two SHGs of one VO' then cannot fire, and zero flags would look like good news."""
+    shg = members["shg_id"].dropna().astype(str) if "shg_id" in members else pd.Series(dtype=str)
+    if shg.empty:
+        return ["--cbos was given but the member export has no SHG IDs (shg_id), so no member "
+                "can be placed in a VO."]
+    has_parent = cbos["parent_id"].notna() & (cbos["parent_id"].astype(str).str.strip() != "")
+    linked = shg.isin(set(cbos.loc[has_parent, "cbo_id"].astype(str)))
+    if linked.mean() >= 0.5:
+        return []
+    known = shg.isin(set(cbos["cbo_id"].astype(str))).mean()
+    why = ("their SHGs are in the CBO file but without a parent VO (parent_id)" if known >= 0.5 else
+           "the SHG IDs of the member export are not CBO IDs of the CBO file (another export, "
+           "or IDs written differently)")
+    return [f"the CBO file links only {linked.mean():.0%} of members' SHGs to a VO: {why}. "
+            "'Member in two SHGs of one VO' can be flagged only for those."]
 
 
 def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
@@ -206,16 +225,38 @@ def _score_across_parts(members_path: Path, members: pd.DataFrame, model_path: P
     return scored[across.to_numpy()]
 
 
+# An earlier run's results, deleted first so they cannot pass for this run's.
+RUN_OUTPUTS = ("summary.json", "pairs.csv", "pairs.parquet", "clusters.csv", "clusters.parquet",
+               "report.html", "rejects.csv", "issues.csv", "name_frequencies.parquet")
+# Everything a run may delete or write in its output folder.
+RUN_WRITES = RUN_OUTPUTS + ("model.json", "model.md", *OUTPUT_FILES["members"])
+
+
+def _check_inputs(input_path: Path, opts: RunOptions, out_dir: Path) -> None:
+    """Stop before anything in the output folder is touched: a mistyped input must not cost
+    the last run's results, and an input kept in the output folder under an output's name
+    (a corrected rejects.csv imported again, say) must not be deleted or overwritten."""
+    from dedup.importer import ExportFileError
+
+    given = [("input", input_path)] + ([("CBO file", Path(opts.cbos_path))] if opts.cbos_path else [])
+    for what, path in given:
+        if not path.exists():
+            raise ExportFileError(f"{what} not found: {path}" if what != "input" else f"File not found: {path}")
+        if path.resolve().parent == out_dir.resolve() and (
+                path.name in RUN_WRITES or path.name.startswith(tuple(f".{n}." for n in RUN_WRITES))):
+            raise ExportFileError(
+                f"The {what} {path} is in the output folder under the name of a file this run "
+                f"writes, so the run would delete it. Move or rename it (e.g. "
+                f"{path.stem}_corrected{path.suffix}), or choose another --out folder.")
+
+
 def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None) -> RunResult:
     opts = opts or RunOptions()
     rules: RuleSet = load_rules(opts.rules_path, state=opts.state)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if opts.cbos_path and not Path(opts.cbos_path).exists():
-        from dedup.importer import ExportFileError
-        raise ExportFileError(f"CBO file not found: {opts.cbos_path}")
+    _check_inputs(Path(input_path), opts, out_dir)
     # Results of an earlier run into the same folder must not pass for this run's.
-    for name in ("summary.json", "pairs.csv", "pairs.parquet", "clusters.csv", "clusters.parquet",
-                 "report.html", "rejects.csv", "issues.csv", "name_frequencies.parquet"):
+    for name in RUN_OUTPUTS:
         (out_dir / name).unlink(missing_ok=True)
     files: dict[str, Path] = {}
     t_start = time.perf_counter()
@@ -231,6 +272,14 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             if imported.rows_accepted == 0:
                 raise NoUsableRows(f"{input_path}: no usable member rows "
                                    f"({imported.rows_rejected} rejected; see {files['rejects']})")
+            # The CBO file too, now: a wrong one must stop the run before minutes of scoring.
+            cbos = None
+            if opts.cbos_path:
+                from dedup.importer import ExportFileError, import_cbos
+                try:
+                    cbos = import_cbos(Path(opts.cbos_path), out_dir / "cbo_import").load()
+                except ExportFileError as e:
+                    raise ExportFileError(f"CBO file (--cbos) {opts.cbos_path}: {e.message}") from None
             # One part when the export fits in memory; else groups of whole districts
             # (dedup/partitions.py), or a clear stop, never a kill by the kernel later.
             parts = parts_for(imported.members_path, imported.rows_accepted, opts.max_rows_per_part)
@@ -279,11 +328,9 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             scored = _sorted_pairs(scored_parts)
             del scored_parts
             warnings = coverage_warnings(counts)
-            cbos = None
-            if opts.cbos_path:
-                from dedup.importer import import_cbos
-                cbos = import_cbos(Path(opts.cbos_path), out_dir / "cbo_import").load()
             scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, members, cbos)
+            if cbos is not None:
+                warnings += cbo_link_warnings(members, cbos)
             scored = apply_rules(scored, rules)
         with st.stage("clusters"):
             clusters = clusters_from_pairs(members["member_id"], scored, identity=members["identity"])
@@ -320,6 +367,10 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 "by_block": _by_place(clusters, members),
                 "parts": describe(parts),
                 "warnings": warnings,
+                # what the import noticed about the file itself: columns it could not place
+                # (an Aadhaar column it did not recognise means no confirmed pairs), a
+                # guessed encoding, a title above the header, blank rows
+                "import_notes": list(imported.notes),
             }
             from dedup.report import example_member_ids, write_report
             examples = member_features(load_members(imported.members_path, example_member_ids(pairs_out)))

@@ -167,3 +167,74 @@ def test_memory_need_grows_with_rows_and_a_normal_export_fits_here():
     free = memory.available_bytes()
     assert free is None or free > 0
     assert memory.budget_rows_per_part(1_000) is None    # a small export is scored in one part
+
+
+def test_an_input_kept_among_the_outputs_is_refused_not_deleted(small_export, tmp_path):
+    """A corrected rejects.csv imported again from its own folder, or a mistyped input
+    path, must cost nothing: the run stops before it deletes an earlier run's results."""
+    _, files = small_export
+    out = tmp_path / "out"
+    assert _run(files["members"], "--out", out).exit_code == 0
+    pairs_before = (out / "pairs.csv").read_bytes()
+    corrected = out / "rejects.csv"
+    corrected.write_text(HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\n")
+    res = _run(corrected, "--out", out)
+    text = _no_traceback(res)
+    assert res.exit_code == 2 and "would delete it" in " ".join(text.split())
+    assert corrected.read_text() == HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\n"
+    res = _run(tmp_path / "typo.csv", "--out", out)
+    assert res.exit_code == 2 and "not found" in res.output
+    assert (out / "pairs.csv").read_bytes() == pairs_before     # the last run's results are kept
+    imported = tmp_path / "imp" / "members_rejects.csv"
+    imported.parent.mkdir()
+    imported.write_text(HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\n")
+    res = runner.invoke(app, ["import", "members", str(imported), "--out", str(imported.parent)])
+    assert res.exit_code != 0 and "overwritten" in " ".join(res.output.split())
+    assert imported.read_text().count("\n") == 2
+
+
+def test_conflicting_or_impossible_options_are_refused(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_text(HEADER + "M1,Sunita Devi,Rampur,Bodhgaya,Gaya,30\n")
+    res = _run(f, "--out", tmp_path / "o", "--state", "bihar", "--rules", tmp_path / "x.yaml")
+    assert res.exit_code == 2 and "not both" in res.output
+    res = _run(f, "--out", tmp_path / "o", "--state", " ")
+    assert res.exit_code == 2 and "--state is empty" in res.output
+    for year in ("26", "-5", "99999"):   # ages would give birth years like 26 - 45 = -19
+        res = _run(f, "--out", tmp_path / "o", "--as-of-year", year)
+        assert res.exit_code == 2 and "as-of-year" in res.output.replace("─", "").replace("\n", "")
+
+
+def test_unplaced_columns_are_reported_with_what_they_look_like(small_export, tmp_path):
+    """An Aadhaar column under a spelling the alias table lacks would otherwise simply
+    go unused: no confirmed pairs, and nothing said."""
+    import pandas as pd
+
+    export, _ = small_export
+    f = tmp_path / "renamed.csv"
+    export.members.head(300).rename(columns={"aadhaar": "Aadhar Card Numbr", "village": "Village/Habitation"}) \
+        .to_csv(f, index=False)
+    res = _run(f, "--out", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text())["import_notes"]
+    assert any("Aadhar Card Numbr (looks like aadhaar" in n for n in notes), notes
+    assert not any("Village/Habitation" in n for n in notes)       # a known alias now
+    assert "Note on the file" in res.output
+    assert pd.read_parquet(tmp_path / "out" / "members.parquet")["village"].notna().any()
+
+
+def test_a_cbo_file_that_links_no_shg_to_a_vo_is_warned_about(small_export, tmp_path):
+    import pandas as pd
+
+    _, files = small_export
+    cbos = pd.read_csv(files["cbos"], dtype=str, keep_default_na=False)
+    linked = _run(files["members"], "--out", tmp_path / "ok", "--cbos", files["cbos"])
+    assert linked.exit_code == 0 and not json.loads((tmp_path / "ok" / "summary.json").read_text())["warnings"]
+    cbos.drop(columns=["parent_id"]).to_csv(tmp_path / "no_parent.csv", index=False)
+    res = _run(files["members"], "--out", tmp_path / "out", "--cbos", tmp_path / "no_parent.csv")
+    assert res.exit_code == 0
+    warnings = json.loads((tmp_path / "out" / "summary.json").read_text())["warnings"]
+    assert any("without a parent VO" in w for w in warnings), warnings
+    res = _run(files["members"], "--out", tmp_path / "o2", "--cbos", files["members"])
+    assert res.exit_code == 2 and "CBO file (--cbos)" in res.output
+    assert not (tmp_path / "o2" / "pairs.csv").exists()
