@@ -57,6 +57,35 @@ def _unknown_key(key: object, known: tuple[str, ...], where: str) -> RuleError:
     return RuleError(f"{where}: unknown setting '{key}'{hint}. Allowed: {', '.join(known)}")
 
 
+SECTIONS = ("confirmed", "potential", "flags")
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: object, line: int, first_line: int):
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping: plain YAML keeps
+    only the last one, so a second 'potential:' would silently drop the first."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first_line = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    if key in first_line:
+                        raise _DuplicateKey(key, key_node.start_mark.line + 1, first_line[key])
+                    first_line[key] = key_node.start_mark.line + 1
+                except TypeError:  # unhashable key: SafeLoader reports it itself
+                    continue
+        return super().construct_mapping(node, deep=deep)
+
+
 KNOWN_FACTS = {
     "different_shg_same_vo": "the two records are in different SHGs of the same Village Organisation",
 }
@@ -87,6 +116,37 @@ def _gamma_of(comparisons: dict[str, Comparison], comp: str, label: str, where: 
                         f"Levels: {', '.join(lv.label for lv in c.levels)}") from None
 
 
+def _probability(value: object, key: str, where: str, also: str = "") -> float:
+    """A number read from YAML. true/false are refused: Python would read 'yes' as 1.0
+    and 'no' as 0.0, so a rule meant to be switched off would fire on every pair."""
+    if isinstance(value, bool):
+        raise RuleError(f"{where}: {key} must be a number between 0 and 1{' ' + also if also else ''}, "
+                        f"not yes/no or true/false (got {value!r})")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"{where}: {key} must be a number between 0 and 1"
+                        f"{' ' + also if also else ''}, got {value!r}") from None
+
+
+def _levels(cond: object, key: str, where: str) -> dict[str, tuple[str, ...]]:
+    """'when'/'any_of' as comparison -> levels. An empty list is refused: no pair is at
+    none of the levels, so the rule would silently never fire."""
+    if cond is None:
+        return {}
+    if not isinstance(cond, dict):
+        raise RuleError(f"{where}: '{key}' must map comparison names to lists of levels, "
+                        f"e.g. 'first_name: [same spelling]'")
+    out = {}
+    for comp, labels in cond.items():
+        labels = tuple(labels if isinstance(labels, list) else [] if labels is None else [labels])
+        if not labels:
+            raise RuleError(f"{where}: '{key}' lists no levels for '{comp}', so the rule could never "
+                            f"fire. List at least one, e.g. '{comp}: [level name]', or remove '{comp}'")
+        out[comp] = labels
+    return out
+
+
 def _parse_rule(raw: dict, where: str, threshold: float, section: str) -> Rule:
     if not isinstance(raw, dict) or "name" not in raw:
         raise RuleError(f"{where}: each rule needs a name")
@@ -101,12 +161,8 @@ def _parse_rule(raw: dict, where: str, threshold: float, section: str) -> Rule:
         if key in raw and not isinstance(raw[key], bool):
             raise RuleError(f"{where}: '{key}' must be true or false, got {raw[key]!r}")
     comps = {c.name: c for c in COMPARISONS}
-    for key in ("when", "any_of"):
-        if raw.get(key) is not None and not isinstance(raw[key], dict):
-            raise RuleError(f"{where}: '{key}' must map comparison names to lists of levels, "
-                            f"e.g. 'first_name: [same spelling]'")
-    when = {k: tuple(v if isinstance(v, list) else [v]) for k, v in (raw.get("when") or {}).items()}
-    any_of = {k: tuple(v if isinstance(v, list) else [v]) for k, v in (raw.get("any_of") or {}).items()}
+    when = _levels(raw.get("when"), "when", where)
+    any_of = _levels(raw.get("any_of"), "any_of", where)
     for cond in (when, any_of):
         for comp, labels in cond.items():
             for label in labels:
@@ -115,16 +171,17 @@ def _parse_rule(raw: dict, where: str, threshold: float, section: str) -> Rule:
     if mp == "threshold":
         mp = threshold
     elif mp is not None:
-        try:
-            mp = float(mp)
-        except (TypeError, ValueError):
-            raise RuleError(f"{where}: min_probability must be a number between 0 and 1, "
-                            f"or 'threshold'") from None
+        mp = _probability(mp, "min_probability", where, "or 'threshold'")
         if not 0 <= mp <= 1:
             raise RuleError(f"{where}: min_probability must be between 0 and 1, got {mp}")
-    facts = tuple(raw.get("facts") or ())
+    facts = raw.get("facts")
+    if isinstance(facts, str):  # "facts: different_shg_same_vo" means a list of one
+        facts = [facts]
+    if facts is not None and not isinstance(facts, list):
+        raise RuleError(f"{where}: 'facts' must be a list of fact names, e.g. 'facts: [{next(iter(KNOWN_FACTS))}]'")
+    facts = tuple(facts or ())
     for fact in facts:
-        if fact not in KNOWN_FACTS:
+        if not isinstance(fact, str) or fact not in KNOWN_FACTS:
             raise RuleError(f"{where}: unknown fact '{fact}'. Known: {', '.join(KNOWN_FACTS)}")
     if not when and not any_of and mp is None and not facts:
         raise RuleError(f"{where}: a rule needs 'when', 'any_of', 'facts' or 'min_probability'")
@@ -134,24 +191,44 @@ def _parse_rule(raw: dict, where: str, threshold: float, section: str) -> Rule:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise RuleError(f"rule file not found: {path}") from None
+    except IsADirectoryError:
+        raise RuleError(f"{path} is a folder, not a rule file") from None
+    except UnicodeDecodeError:
+        raise RuleError(f"{path} is not UTF-8 text: save it as UTF-8 (or is it not a rule file?)") from None
+    except OSError as e:
+        raise RuleError(f"cannot read rule file {path}: {e.strerror or e}") from None
+    except _DuplicateKey as e:
+        raise RuleError(f"{path}, line {e.line}: '{e.key}' is written twice in the same place "
+                        f"(first on line {e.first_line}); only the last one would be used. "
+                        "Write it once, with everything under it") from None
     except yaml.YAMLError as e:
-        raise RuleError(f"{path}: not valid YAML ({e.__class__.__name__}: {getattr(e, 'problem', e)})") from None
+        mark = getattr(e, "problem_mark", None)
+        at = f", line {mark.line + 1}" if mark is not None else ""
+        raise RuleError(f"{path}{at}: not valid YAML ({e.__class__.__name__}: {getattr(e, 'problem', e)})") from None
     if not isinstance(data, dict):
         raise RuleError(f"{path}: expected a mapping of settings at the top level")
     for key in data:
         if key not in FILE_KEYS:
             raise _unknown_key(key, FILE_KEYS, str(path))
-    for section in ("confirmed", "potential", "flags"):
+    for section in SECTIONS:
         rules = data.get(section)
         if rules is None:
             continue
         if not isinstance(rules, list):
             raise RuleError(f"{path}: '{section}' must be a list of rules, each starting with '- name:'")
-        names = [r.get("name") for r in rules if isinstance(r, dict)]
-        twice = sorted({str(n) for n in names if n is not None and names.count(n) > 1})
+        # Checked here, per file, because rules are merged by name before they are parsed.
+        for i, r in enumerate(rules, 1):
+            if not isinstance(r, dict):
+                raise RuleError(f"{path}: '{section}' rule number {i} ({r!r}) is not a rule: each rule "
+                                "is a set of settings starting with '- name:', e.g. '- name: my_rule'")
+            if not isinstance(r.get("name"), str) or not r["name"].strip():
+                raise RuleError(f"{path}: '{section}' rule number {i} needs a name, written as "
+                                "'- name: my_rule' (a state file replaces a rule by its name)")
+        names = [r["name"] for r in rules]
+        twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise RuleError(f"{path}: '{section}' has two rules named {', '.join(twice)}; "
                             "names must differ (a state file replaces a rule by its name)")
@@ -162,7 +239,7 @@ def _merge(base: dict, override: dict) -> dict:
     """Override keeps base rules and adds/replaces rules by name, section by section."""
     out = dict(base)
     for key, val in override.items():
-        if key in ("confirmed", "potential", "flags"):
+        if key in SECTIONS:
             by_name = {r["name"]: r for r in base.get(key) or []}
             for r in val or []:
                 by_name[r["name"]] = r
@@ -170,6 +247,22 @@ def _merge(base: dict, override: dict) -> dict:
         elif key != "extends":
             out[key] = val
     return out
+
+
+def _check_new_names(base: dict, override: dict, origin: dict, base_path: Path) -> None:
+    """A new rule named almost like a base rule is a misspelt override: it would add a
+    rule and leave the one meant to be replaced unchanged."""
+    for section in SECTIONS:
+        base_names = [r["name"] for r in base.get(section) or []]
+        for r in override.get(section) or []:
+            if r["name"] in base_names:
+                continue
+            close = get_close_matches(r["name"], base_names, n=1, cutoff=0.85)
+            if close:
+                raise RuleError(
+                    f"{origin[section, r['name']]} [{section}] rule '{r['name']}': {base_path.name} has no "
+                    f"rule of that name, but has '{close[0]}'. To replace that rule, use its exact name; "
+                    "to add a new rule, choose a name that is clearly different")
 
 
 def load_rules(path: str | Path | None = None, *, state: str | None = None) -> RuleSet:
@@ -181,6 +274,7 @@ def load_rules(path: str | Path | None = None, *, state: str | None = None) -> R
             raise RuleError(f"no rule file for state '{state}'. Known states: {', '.join(known)}")
     path = Path(path) if path else RULES_DIR / "default.yaml"
     data = _read_yaml(path)
+    origin = {(s, r["name"]): path for s in SECTIONS for r in data.get(s) or []}  # for messages
     seen = {path.resolve()}
     while data.get("extends"):
         parent = data["extends"]
@@ -189,15 +283,16 @@ def load_rules(path: str | Path | None = None, *, state: str | None = None) -> R
             raise RuleError(f"{path}: 'extends' loops back to {ppath}")
         seen.add(ppath.resolve())
         base = _read_yaml(ppath)
+        _check_new_names(base, data, origin, ppath)
+        for s in SECTIONS:
+            for r in base.get(s) or []:
+                origin.setdefault((s, r["name"]), ppath)
         data = _merge(base, {**data, "extends": base.get("extends")})
-    try:
-        threshold = float(data.get("potential_threshold", 0.9))
-    except (TypeError, ValueError):
-        raise RuleError(f"{path}: potential_threshold must be a number between 0 and 1") from None
+    threshold = _probability(data.get("potential_threshold", 0.9), "potential_threshold", str(path))
     if not 0 < threshold < 1:
         raise RuleError(f"{path}: potential_threshold must be between 0 and 1, got {threshold}")
     sections = {}
-    for section in ("confirmed", "potential", "flags"):
+    for section in SECTIONS:
         sections[section] = tuple(_parse_rule(r, f"{path.name} [{section}]", threshold, section)
                                   for r in data.get(section) or [])
     return RuleSet(str(data.get("name", path.stem)), " ".join(str(data.get("description", "")).split()),

@@ -128,6 +128,44 @@ def test_rule_file_settings_are_checked_not_ignored(tmp_path, text, message):
         load_rules(path)
 
 
+@pytest.mark.parametrize("text, message", [
+    # YAML itself keeps the last of two equal keys: the first section would vanish
+    ("name: x\npotential:\n  - name: a\n    when: {aadhaar: [same]}\npotential:\n  - name: b\n"
+     "    when: {gender: [same]}\n", "line 5: 'potential' is written twice .*first on line 2"),
+    ("name: x\npotential:\n  - name: a\n    when: {aadhaar: [same]}\n    when: {gender: [same]}\n",
+     "line 5: 'when' is written twice"),
+    # checked per file before merging with the base (was a KeyError / TypeError)
+    ("extends: default\npotential:\n  - description: no name\n    when: {aadhaar: [same]}\n",
+     "'potential' rule number 1 needs a name"),
+    ("extends: default\npotential:\n  - score_above_threshold\n", "'potential' rule number 1 .* is not a rule"),
+    # a misspelt override would add a rule and leave the base one unchanged
+    ("extends: default\npotential:\n  - name: score_above_treshold\n    min_probability: 0.99\n",
+     "rule 'score_above_treshold': default.yaml has no rule of that name, but has 'score_above_threshold'"),
+    ("name: x\nflags:\n  - name: f\n    facts: different_shg_vo\n", "unknown fact 'different_shg_vo'"),
+    ("name: x\nflags:\n  - name: f\n    facts: {different_shg_same_vo: true}\n", "'facts' must be a list"),
+    ("name: x\npotential:\n  - name: r\n    when: {first_name: []}\n", "lists no levels for 'first_name'"),
+    ("name: x\npotential:\n  - name: r\n    any_of: {first_name: []}\n", "lists no levels for 'first_name'"),
+    # Python reads yes/no as 1.0/0.0: 'no' would make the rule fire on every pair
+    ("name: x\npotential:\n  - name: r\n    min_probability: no\n", "not yes/no or true/false"),
+    ("name: x\npotential_threshold: yes\n", "potential_threshold must be a number .*not yes/no"),
+])
+def test_rule_file_mistakes_are_reported_not_guessed(tmp_path, text, message):
+    path = tmp_path / "state.yaml"
+    path.write_text(text)
+    with pytest.raises(RuleError, match=message):
+        load_rules(path)
+
+
+def test_single_fact_and_new_state_rule_are_allowed(tmp_path):
+    path = tmp_path / "state.yaml"
+    path.write_text("extends: default\npotential:\n  - name: same_phone_same_village\n"
+                    "    when: {mobile: [same with similar name], location: [same village]}\n"
+                    "flags:\n  - name: member_in_two_shgs_of_one_vo\n    facts: different_shg_same_vo\n")
+    rules = load_rules(path)
+    assert "same_phone_same_village" in {r.name for r in rules.potential}
+    assert rules.flags[-1].facts == ("different_shg_same_vo",)
+
+
 def test_shipped_rule_files_pass_the_checks():
     for state in ("bihar", "jharkhand"):
         assert load_rules(state=state).confirmed
@@ -168,3 +206,12 @@ def test_same_aadhaar_last4_needs_name_block_and_no_evidence_against():
     assert cls == {"yes": "potential", "other_name": None, "other_block": None, "two_full_numbers": None,
                    "man": None, "dates_apart": None, "far_apart": None}
     assert dict(zip(out.member_id_l, out.rules))["yes"] == "same_aadhaar_last4_similar_name_same_block"
+
+
+def test_unreadable_rule_files_are_rule_errors(tmp_path):
+    with pytest.raises(RuleError, match="is a folder"):
+        load_rules(tmp_path)
+    binary = tmp_path / "r.yaml"
+    binary.write_bytes(b"name: \xff\xfe\x00x\n")
+    with pytest.raises(RuleError, match="not UTF-8"):
+        load_rules(binary)
