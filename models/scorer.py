@@ -99,20 +99,14 @@ class MemberScorer:
         self.model_path = Path(model_path)
         self.term_frequencies = term_frequencies or {}
         model = json.loads(self.model_path.read_text())
+        _check_model(model, comparisons, f"model {self.model_path}")
         settings = SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
         self.prior = settings._probability_two_random_records_match
         self.prior_weight = prob_to_match_weight(self.prior)
         by_name = {c.output_column_name: c for c in settings.comparisons}
         self.comparisons = comparisons
-        self._levels: list[dict[int, _LevelNumbers]] = []
-        for comp in comparisons:
-            sc = by_name.get(comp.name)
-            if sc is None:
-                raise ValueError(f"model {self.model_path} has no comparison '{comp.name}'")
-            if len(sc.comparison_levels) != len(comp.levels):
-                raise ValueError(f"model {self.model_path}: comparison '{comp.name}' has "
-                                 f"{len(sc.comparison_levels)} levels; the definition has {len(comp.levels)}")
-            self._levels.append({cl.comparison_vector_value: _numbers(cl) for cl in sc.comparison_levels})
+        self._levels = [{cl.comparison_vector_value: _numbers(cl) for cl in by_name[comp.name].comparison_levels}
+                        for comp in comparisons]
 
     def _tf_adjustment(self, n: _LevelNumbers, left: Mapping[str, Any], right: Mapping[str, Any]) -> float:
         """Splink's ComparisonLevel._tf_adjustment_sql, in Python."""
@@ -139,6 +133,78 @@ class MemberScorer:
             lv = _level_for_gamma(comp, g)
             levels.append(LevelScore(comp.name, g, lv.label, w, lv.explain_en, lv.explain_hi, adj))
         return PairScore(total, weight_to_probability(total), tuple(levels))
+
+
+_RETRAIN = ("was this model trained for another version of the comparisons? "
+            "Retrain with --train or use the shipped model")
+
+
+def _check_model(model: dict, comparisons: tuple[Comparison, ...], where: str) -> None:
+    """Refuse (ValueError) a model file that would be scored differently than the definition.
+
+    Splink reads what it finds and fills in what it does not: a missing prior becomes its
+    default, m = 5 is used as given, and batch runs the file's SQL while real time runs the
+    definition's, and rules name levels by label. So every level's form (label, SQL,
+    null-level flag, name-frequency column and weight) must be the definition's, in its
+    order, and its numbers must be probabilities. Checked on the JSON before Splink reads
+    it, so the message is ours, not a stack trace later.
+    """
+    prior = model.get("probability_two_random_records_match")
+    if not _is_probability(prior) or prior == 1:
+        raise ValueError(f"{where}: probability_two_random_records_match is {prior!r}; it must be a "
+                         "number strictly between 0 and 1 (Splink would silently use its default if "
+                         f"missing); {_RETRAIN}")
+    in_file = [c.get("output_column_name") for c in model.get("comparisons") or []]
+    wanted = [c.name for c in comparisons]
+    extra = sorted({n for n in in_file if n not in wanted or in_file.count(n) > 1}, key=str)
+    if extra:
+        raise ValueError(f"{where}: comparison(s) {extra} are not in the definition or appear more than "
+                         f"once (batch would add their weights, real time would not); {_RETRAIN}")
+    by_name = {c["output_column_name"]: c for c in model["comparisons"]}
+    for comp in comparisons:
+        if comp.name not in by_name:
+            raise ValueError(f"{where} has no comparison '{comp.name}'; {_RETRAIN}")
+        levels = by_name[comp.name].get("comparison_levels") or []
+        if len(levels) != len(comp.levels):
+            raise ValueError(f"{where}: comparison '{comp.name}' has {len(levels)} levels; "
+                             f"the definition has {len(comp.levels)}; {_RETRAIN}")
+        defined = comp.to_splink()["comparison_levels"]
+        labels = [lv.get("label_for_charts") for lv in levels]
+        if labels != [d["label_for_charts"] for d in defined] and \
+                sorted(map(str, labels)) == sorted(d["label_for_charts"] for d in defined):
+            raise ValueError(f"{where}: comparison '{comp.name}' has its levels in another order than "
+                             f"the definition ({labels}); {_RETRAIN}")
+        for i, (level, want) in enumerate(zip(levels, defined), 1):
+            at = f"{where}: comparison '{comp.name}', level {i} ('{want['label_for_charts']}')"
+            got, expected = _form(level), _form(want)
+            for what in expected:
+                if got[what] != expected[what]:
+                    raise ValueError(f"{at}: {what} is {got[what]!r}, the definition has "
+                                     f"{expected[what]!r}; {_RETRAIN}")
+            if level.get("is_null_level"):
+                continue
+            for k in ("m_probability", "u_probability"):
+                if not _is_probability(level.get(k)):
+                    raise ValueError(f"{at}: {k} is {level.get(k)!r}; it must be a probability "
+                                     f"above 0 and at most 1 (a corrupted or hand-edited file?); {_RETRAIN}")
+
+
+def _form(level: dict) -> dict:
+    """What a level is, as opposed to its trained numbers; SQL with whitespace normalised."""
+    tf = level.get("tf_adjustment_column")
+    return {
+        "label": level.get("label_for_charts"),
+        "SQL condition": " ".join(str(level.get("sql_condition")).split()),
+        "null-level flag": bool(level.get("is_null_level")),
+        "name-frequency column (tf_adjustment_column)": tf,
+        # Splink's default weight is 1 when a column is given without one
+        "name-frequency weight": level.get("tf_adjustment_weight", 1.0) if tf else None,
+    }
+
+
+def _is_probability(v: Any) -> bool:
+    """A number in (0, 1]; NaN, bools and strings are not."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 1
 
 
 def _numbers(cl) -> _LevelNumbers:
