@@ -18,6 +18,9 @@ from dedup.engine import predict, train
 from dedup.clusters import clusters_from_pairs
 from dedup.features import member_features
 from dedup.importer import OUTPUT_FILES, import_members
+from dedup.placeholders import blank_placeholders, find_placeholders
+from dedup.placeholders import summary_rows as placeholder_rows
+from dedup.placeholders import warning as placeholder_warning
 from dedup.partitions import (describe, load_members, load_part, load_rows_with_tokens, parts_for,
                                shared_across_parts)
 from dedup.stages import Stages
@@ -283,7 +286,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             # One part when the export fits in memory; else groups of whole districts
             # (dedup/partitions.py), or a clear stop, never a kill by the kernel later.
             parts = parts_for(imported.members_path, imported.rows_accepted, opts.max_rows_per_part)
-        kept, scored_parts, tf_parts = [], [], []
+        kept, scored_parts, tf_parts, placeholders = [], [], [], []
         counts = {"rows": 0, "no_block": 0, "no_village": 0}
         n_compared = 0
         for i, part in enumerate(parts):
@@ -291,6 +294,9 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             with st.stage("features", detail):
                 clean = load_part(imported.members_path, part)
                 features = member_features(clean)
+                found = find_placeholders(features, clean.get("bank_last4"))
+                features = blank_placeholders(features, found)
+                placeholders.append(found)
                 for k, v in coverage_counts(features).items():
                     counts[k] += v
             if i == 0:
@@ -327,7 +333,8 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             del kept
             scored = _sorted_pairs(scored_parts)
             del scored_parts
-            warnings = coverage_warnings(counts)
+            found = pd.concat(placeholders, ignore_index=True)
+            warnings = coverage_warnings(counts) + placeholder_warning(found)
             scored["fact_different_shg_same_vo"] = shg_vo_facts(scored, members, cbos)
             if cbos is not None:
                 warnings += cbo_link_warnings(members, cbos)
@@ -367,13 +374,15 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 "by_block": _by_place(clusters, members),
                 "parts": describe(parts),
                 "warnings": warnings,
+                "placeholders": placeholder_rows(found),
                 # what the import noticed about the file itself: columns it could not place
                 # (an Aadhaar column it did not recognise means no confirmed pairs), a
                 # guessed encoding, a title above the header, blank rows
                 "import_notes": list(imported.notes),
             }
             from dedup.report import example_member_ids, write_report
-            examples = member_features(load_members(imported.members_path, example_member_ids(pairs_out)))
+            examples = blank_placeholders(  # as they were scored
+                member_features(load_members(imported.members_path, example_member_ids(pairs_out))), found)
             files["report"] = write_report(out_dir / "report.html", summary, scored, pairs_out, clusters,
                                            examples, as_lookups(tf_tables))
             summary["seconds"] = {**st.seconds, "write": round(time.perf_counter() - t_start - sum(st.seconds.values()), 3)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -210,3 +211,42 @@ def test_evidence_ceiling_counts_pairs_sharing_an_identifier_or_village():
     # p1: a-b share a mobile; p2: c-d, c-e, d-e share nothing (different mobiles, villages)
     assert (c.true_pairs, c.pairs_with_evidence) == (4, 1)
     assert c.max_recall == 0.25 and abs(c.max_f1 - 0.4) < 1e-9
+
+
+def test_a_value_on_many_members_of_a_block_is_a_placeholder_not_evidence(small_export, tmp_path, monkeypatch):
+    """A bookkeeper's stand-in (9999999999, a dummy account, a default date of birth) on
+    120 members of one block would make every namesake pair among them look like one
+    woman. It is listed, warned about and not used; natural sharing (a household's phone)
+    stays evidence."""
+    import dedup.placeholders as ph
+
+    export, _ = small_export
+    members = export.members.copy()
+    block = members["block"].value_counts().index[0]
+    rows = members.index[members["block"] == block][:120]
+    members.loc[rows, "dob"] = "15/06/1980"
+    members.loc[rows, "mobile"] = "9999999999"
+    path = tmp_path / "placeholders.csv"
+    members.to_csv(path, index=False)
+
+    def potential(out):
+        s = json.loads((out / "summary.json").read_text())
+        return s["pairs"]["potential"], s
+    base, _ = potential(run_members_quiet(export, tmp_path / "base"))
+    with_ph, summary = potential(run_members_quiet(path, tmp_path / "ph"))
+    assert {(p["field"], p["members"]) for p in summary["placeholders"]} == {("mobile", 120), ("date of birth", 120)}
+    assert any("not used as evidence" in w for w in summary["warnings"])
+    assert "9999999999" not in json.dumps(summary)           # shown as XXXXXX9999
+    assert with_ph <= base + 5, (base, with_ph)
+    monkeypatch.setattr(ph, "MAX_SHARED", {})              # without the check, the stand-in date matches
+    without, _ = potential(run_members_quiet(path, tmp_path / "raw"))
+    assert without > base + 50, (base, without)
+
+
+def run_members_quiet(source, out):
+    from dedup.synthetic import write_export
+
+    if not isinstance(source, Path):
+        source = write_export(source, out.parent / (out.name + "_export"))["members"]
+    run_members(source, out, RunOptions(tty=False))
+    return out
