@@ -18,17 +18,24 @@ import codecs
 import csv
 import itertools
 import math
+import posixpath
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 SAMPLE_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 20  # a title line or two above the header is common in MIS reports
+FORMULA_SAMPLE_ROWS = 50  # data rows of an xlsx sheet checked for formulas without results
+EXACT_FLOAT = 2 ** 53     # every whole number up to this is exact in a float64
 EXTRA_FIELDS = "extra_fields"
 
 csv.field_size_limit(10 * 1024 * 1024)
@@ -408,6 +415,12 @@ def _open_xlsx(path: Path, pick_header: HeaderPicker, chunk_rows: int) -> Table:
                       chunks=iter(()), sheet=ws.title)
         if len(wb.worksheets) > 1:
             table.notes.append(f"read sheet '{ws.title}' of {len(wb.worksheets)}")
+        try:
+            _check_unsaved_formulas(table, pick_header)
+        except ExportFileError:
+            wb.close()
+            handle.close()
+            raise
 
         def gen(table=table, pending=pending, it=it):
             try:
@@ -425,6 +438,159 @@ def _open_xlsx(path: Path, pick_header: HeaderPicker, chunk_rows: int) -> Table:
                           + " | ".join(e.message for e in errors))
 
 
+def _local(tag: str) -> str:
+    """An XML name without its namespace (transitional and strict OOXML use different ones)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_member(z: zipfile.ZipFile, title: str) -> str | None:
+    """The zip member holding sheet ``title``: workbook.xml names it, its rels file locates it."""
+    rid = None
+    for el in ET.fromstring(z.read("xl/workbook.xml")).iter():
+        if _local(el.tag) == "sheet" and el.get("name") == title:
+            rid = next((v for k, v in el.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+            break
+    if rid is None:
+        return None
+    for el in ET.fromstring(z.read("xl/_rels/workbook.xml.rels")):
+        if el.get("Id") == rid:
+            target = el.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return None
+
+
+def _column_index(ref: str) -> int:
+    """0-based column of a cell reference such as "AB12"."""
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + ord(ch.upper()) - 64
+    return n - 1
+
+
+def unsaved_formula_columns(path: Path, sheet: str, header_row: int, width: int) -> list[int]:
+    """Positions of columns where one of the first data rows holds a formula with no saved result.
+
+    Excel and LibreOffice store each formula's last result next to it; files written by scripts
+    (openpyxl, many report tools) store none, and openpyxl cannot calculate, so such cells read
+    as empty and a whole column would be blanked without a word. Only the first
+    FORMULA_SAMPLE_ROWS data rows of the sheet XML are parsed, so this stays cheap. A formula
+    whose saved result is an empty string (t="str") is not counted.
+    """
+    found: set[int] = set()
+    last_row = header_row + FORMULA_SAMPLE_ROWS
+    try:
+        with zipfile.ZipFile(path) as z:
+            member = _sheet_member(z, sheet)
+            if member is None:
+                return []
+            with z.open(member) as src:
+                rownum, col = 0, -1
+                for event, el in ET.iterparse(src, events=("start", "end")):
+                    tag = _local(el.tag)
+                    if event == "start":
+                        if tag == "row":
+                            rownum = int(el.get("r") or rownum + 1)
+                            col = -1
+                            if rownum > last_row:
+                                break
+                        continue
+                    if tag == "c":
+                        ref = el.get("r")
+                        col = _column_index(ref) if ref else col + 1
+                        if header_row < rownum and col < width:
+                            kids = {_local(k.tag): k for k in el}
+                            v = kids.get("v")
+                            if "f" in kids and (v is None or (not v.text and el.get("t") != "str")):
+                                found.add(col)
+                        el.clear()
+                    elif tag == "row":
+                        el.clear()
+    except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError):
+        pass  # a layout we do not know: openpyxl reports real damage itself
+    return sorted(found)
+
+
+def _check_unsaved_formulas(table: Table, pick_header: HeaderPicker) -> None:
+    """Tell the user about formula columns that would read as empty: a note for an optional
+    column; an ExportFileError when the import needs the column (every row would otherwise be
+    rejected as "member ID is empty"). pick_header knows which columns are needed: a header
+    row it refuses without this column means the column is required."""
+    cols = unsaved_formula_columns(table.path, table.sheet, table.header_row, table.width)
+    fix = "open the file in Excel (or LibreOffice) and save it, then import again"
+    required = []
+    for i in cols:
+        blanked = [h if j != i else "" for j, h in enumerate(table.headers)]
+        try:
+            pick_header([blanked])
+        except ExportFileError:
+            required.append(i)
+    if required:
+        names = ", ".join(f"'{table.headers[i]}'" for i in required)
+        raise ExportFileError(
+            f"Column {names} of {table.path.name} sheet '{table.sheet}' holds formulas whose "
+            f"results were never saved, so every cell reads as empty: {fix}.")
+    for i in cols:
+        table.notes.append(f"column '{table.headers[i]}' holds formulas whose results were never "
+                           f"saved, so it was read as empty: {fix}")
+
+
+def _float_cell(v: object) -> str:
+    """A Parquet float as text: as :func:`cell_text`, except that a whole number up to 2**53
+    is exact in a float64 (Excel's 15-digit limit does not apply), so it keeps all its digits."""
+    f = float(v)
+    if f.is_integer() and abs(f) <= EXACT_FLOAT:
+        return str(int(f))
+    return cell_text(f)
+
+
+def arrow_column_text(col: pa.Array) -> np.ndarray:
+    """One Parquet column as text cells (null -> ""), converted in Arrow where pandas would
+    change the value: pandas makes an int64 column with one null float64, and a 16-digit
+    member ID or account then prints as 1.23456789012346E+15 with its last digits lost."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(col.type):  # categorical columns written by pandas
+        col = col.dictionary_decode()
+    t = col.type
+    if pa.types.is_integer(t) or pa.types.is_date(t):
+        col = pc.cast(col, pa.string())  # every digit; dates as ISO text like cell_text
+    elif pa.types.is_decimal(t):
+        col = pc.replace_substring_regex(pc.cast(col, pa.string()), r"\.0+$", "")  # 12.00 -> 12
+    elif pa.types.is_boolean(t):
+        col = pc.if_else(col, "TRUE", "FALSE")
+    elif pa.types.is_floating(t):
+        values = col.to_numpy(zero_copy_only=False)  # null -> NaN
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = np.array([_float_cell(u) for u in uniques] + [""], dtype=object)
+        return texts[codes]
+    elif not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)):
+        # timestamps, times, binary, lists: per distinct value, as for any frame
+        return frame_to_text(col.to_pandas().to_frame())[0].to_numpy()
+    return pc.fill_null(col, "").to_numpy(zero_copy_only=False)
+
+
+def _lossy_float_columns(pf) -> list[str]:
+    """Float columns whose statistics reach beyond 2**53: their long numbers (IDs, Aadhaar,
+    accounts) lost digits when the file was written, which only the file's maker can undo."""
+    import pyarrow as pa
+
+    floats = {f.name for f in pf.schema_arrow if pa.types.is_floating(f.type)}
+    lossy: list[str] = []
+    md = pf.metadata
+    for g in range(md.num_row_groups if floats else 0):
+        group = md.row_group(g)
+        for j in range(group.num_columns):
+            c = group.column(j)
+            name, stats = c.path_in_schema, c.statistics
+            if name in floats and name not in lossy and stats is not None and stats.has_min_max:
+                if max(abs(stats.min), abs(stats.max)) > EXACT_FLOAT:
+                    lossy.append(name)
+    return lossy
+
+
 def _open_parquet(path: Path, chunk_rows: int) -> Table:
     import pyarrow.parquet as pq
 
@@ -436,13 +602,17 @@ def _open_parquet(path: Path, chunk_rows: int) -> Table:
     table = Table(path=path, format="parquet", headers=headers, header_row=1, chunks=iter(()))
     if pf.metadata.num_rows == 0:
         raise ExportFileError(f"{path.name} has columns but no data rows.")
+    for name in _lossy_float_columns(pf):
+        table.notes.append(f"column '{name}' is stored as floating-point numbers, which keep only "
+                           "15-16 digits: its longest numbers lost their last digits. Export that "
+                           "column as text and import again")
 
     def gen() -> Iterator[Chunk]:
         start = 0
         for batch in pf.iter_batches(batch_size=chunk_rows):
-            df = batch.to_pandas(types_mapper=None)
-            frame = frame_to_text(df)
-            n = len(frame)
+            n = batch.num_rows
+            frame = pd.DataFrame({i: arrow_column_text(c) for i, c in enumerate(batch.columns)},
+                                 index=range(n))
             # Parquet has no header row; number rows as if it had one, so a Parquet made
             # from a CSV reports the same row numbers as that CSV.
             rows = np.arange(start + 2, start + 2 + n, dtype=np.int64)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -224,3 +225,107 @@ def test_two_headers_meaning_one_column_is_a_clear_error(tmp_path):
     with pytest.raises(ExportFileError) as e:
         import_members(path, tmp_path / "out")
     assert "'Member Name', 'Name' all mean member_name" in e.value.message
+
+
+# --------------------------------------------------------------------------- typed Parquet, xlsx formulas
+
+def test_parquet_long_integers_with_nulls_keep_every_digit(tmp_path):
+    """pandas turns an int64 column with a null into float64: 16-digit IDs became
+    1.23456789012340E+15, so they collided as duplicates and accounts were blanked."""
+    ids = [1234567890123401 + i for i in range(5)]
+    accounts = [9876543210987601 + i for i in range(5)]
+    aads = [int(aadhaar(f"2345678901{i}")) for i in range(5)]
+    table = pa.table({
+        "member_id": pa.array(ids[:4] + [None], pa.int64()),
+        "member_name": ["Rekha", "Sita", "Gita", "Mina", "Lata"],
+        "bank_account": pa.array([accounts[0], None] + accounts[2:], pa.int64()),
+        "aadhaar": pa.array(aads[:2] + [None] + aads[3:], pa.int64()),
+        "age": pa.array([45, None, 30, 51, 60], pa.int32()),
+        "mobile": pa.array([9876543210.0, None, 9876543212.0, 9876543213.0, 9876543214.0]),
+        "village": pa.array(["Rampur"] * 5).dictionary_encode(),
+    })
+    path = tmp_path / "members.parquet"
+    pq.write_table(table, path)
+    res = import_members(path, tmp_path / "out", as_of_year=2020)
+    assert (res.rows_read, res.rows_accepted, res.rows_rejected) == (5, 4, 1)
+    assert list(res.reject_reasons) == ["member_id: member ID is empty; it is required"]  # the null ID
+    assert res.field_issues == 0, res.issue_reasons
+    df = res.load()
+    assert df["member_id"].tolist() == [str(i) for i in ids[:4]]
+    assert df["source_row"].tolist() == [2, 3, 4, 5]
+    assert df["bank_last4"].tolist() == [str(accounts[0])[-4:], None, str(accounts[2])[-4:],
+                                         str(accounts[3])[-4:]]
+    assert df["aadhaar_last4"].tolist() == [str(aads[0])[-4:], str(aads[1])[-4:], None, str(aads[3])[-4:]]
+    assert df["age"].iloc[0] == 45 and pd.isna(df["age"].iloc[1]) and df["age"].iloc[3] == 51
+    assert df["mobile"].tolist() == ["9876543210", None, "9876543212", "9876543213"]
+    assert df["village"].tolist() == ["Rampur"] * 4
+    assert res.load_rejects()["row"].tolist() == ["6"]
+
+
+def test_parquet_float_columns(tmp_path):
+    """A whole float up to 2**53 is exact and keeps its digits; beyond that digits were lost
+    when the file was written, and a note names the column."""
+    table = pa.table({
+        "member_id": ["M1", "M2"],
+        "member_name": ["Rekha", "Sita"],
+        "bank_account": pa.array([1234567890123456.0, 12345678901234567.0]),  # 16 and 17 digits
+        "age": pa.array([45.0, None]),
+    })
+    path = tmp_path / "members.parquet"
+    pq.write_table(table, path)
+    res = import_members(path, tmp_path / "out", as_of_year=2020)
+    df = res.load()
+    assert df["bank_last4"].iloc[0] == "3456"
+    assert pd.isna(df["bank_last4"].iloc[1])  # E-notation: flagged as lost digits, not guessed
+    assert df["age"].iloc[0] == 45 and pd.isna(df["age"].iloc[1])
+    assert any("'bank_account' is stored as floating-point" in n for n in res.notes)
+    assert not any("'age'" in n for n in res.notes)
+
+
+def formula_book(path, id_cell="M1", age_cell="=40+5"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Member ID", "Member Name", "Age", "Village Name"])
+    ws.append([id_cell, "Rekha", age_cell, "Rampur"])
+    ws.append(["M2", "Sita", "=40+6", "Rampur"])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_formulas_without_saved_results_are_named_in_a_note(tmp_path):
+    """openpyxl (and other scripts) write formulas with no result; read naively the column is empty."""
+    path = formula_book(tmp_path / "members.xlsx")
+    res = import_members(path, tmp_path / "out", as_of_year=2020)
+    assert (res.rows_read, res.rows_accepted) == (2, 2)
+    assert any("column 'Age' holds formulas whose results were never saved" in n
+               and "open the file in Excel (or LibreOffice) and save it" in n for n in res.notes)
+    assert not any("Member ID" in n or "Village" in n for n in res.notes)
+
+
+def test_xlsx_required_column_of_unsaved_formulas_is_a_clear_error(tmp_path):
+    path = formula_book(tmp_path / "members.xlsx", id_cell='="M"&1')
+    with pytest.raises(ExportFileError) as e:
+        import_members(path, tmp_path / "out")
+    assert "Column 'Member ID'" in e.value.message and "never saved" in e.value.message
+    assert "open the file in Excel (or LibreOffice) and save it" in e.value.message
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_xlsx_formulas_with_saved_results_are_read_quietly(tmp_path):
+    """What Excel writes: each formula with its result (an empty text result is t="str")."""
+    src = formula_book(tmp_path / "raw.xlsx", age_cell='=IF(TRUE,"","")')
+    path = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                assert '<c r="C2"><f>' in xml and "<f>40+6</f><v></v>" in xml
+                xml = xml.replace('<c r="C2"><f>', '<c r="C2" t="str"><f>')
+                xml = xml.replace("<f>40+6</f><v></v>", "<f>40+6</f><v>46</v>")
+                data = xml.encode()
+            zout.writestr(item, data)
+    res = import_members(path, tmp_path / "out", as_of_year=2020)
+    assert not any("formulas" in n for n in res.notes), res.notes
+    df = res.load()
+    assert pd.isna(df["age"].iloc[0]) and df["age"].iloc[1] == 46
