@@ -67,10 +67,12 @@ def plan_parts(sizes: pd.DataFrame, max_rows: int | None) -> list[Part]:
         return [Part(tuple(per_key.index), tuple(sizes["raw"]), int(per_key.sum()))] if len(per_key) else []
     too_big = per_key[per_key > max_rows]
     if len(too_big):
-        name, n = too_big.idxmax(), int(too_big.max())
+        key, n = too_big.idxmax(), int(too_big.max())
+        name = sizes.loc[sizes["key"] == key, "raw"].iloc[0]  # as the export writes it, not its key
         raise NotEnoughMemory(
-            f"District '{name}' alone has {n:,} member rows; this machine can score about "
-            f"{max_rows:,} rows at a time. A district cannot be split without losing duplicates "
+            f"District '{name}' alone has {n:,} member rows; at most {max_rows:,} rows can be scored "
+            "at a time (this machine's memory, or --max-rows-per-part). A district cannot be split "
+            "without losing duplicates "
             "across its blocks: run on a machine with more memory, or on Spark (README: 'Scaling out'). "
             "The import itself finished: rejects.csv and issues.csv are written. "
             "PEHCHAAN_MEMORY_CHECK=off skips this check.")

@@ -189,8 +189,8 @@ def bank_check(
 
 @bank_app.command("shared")
 def bank_shared(
-    members: Path = typer.Argument(..., help="CSV of members: member_id, bank_token, and household_id or "
-                                   "name/relation_name/village."),
+    members: Path = typer.Argument(..., help="members.parquet from `pehchaan import members` (or a CSV "
+                                   "with member_id, bank_token, and household_id or name/relation_name/village)."),
 ) -> None:
     """List bank accounts used by members of different households."""
     import pandas as pd
@@ -200,9 +200,14 @@ def bank_shared(
     if not members.is_file():
         _fail(EkycError(ExitCode.MALFORMED, f"file {members.name} not found"))
     try:
-        df = pd.read_csv(members, dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, OSError, pd.errors.ParserError):
-        _fail(EkycError(ExitCode.MALFORMED, f"{members.name} is not a readable CSV"))
+        if members.suffix.lower() == ".parquet":  # what `pehchaan import` writes: the tokens live there
+            df = pd.read_parquet(members)
+        else:
+            df = pd.read_csv(members, dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, OSError, pd.errors.ParserError, ImportError):
+        _fail(EkycError(ExitCode.MALFORMED, f"{members.name} is not a readable CSV or Parquet file"))
+    if "name" not in df.columns and "member_name" in df.columns:
+        df = df.rename(columns={"member_name": "name"})
     if "bank_token" not in df.columns:
         _fail(EkycError(ExitCode.MALFORMED, f"{members.name} has no bank_token column (tokenise accounts with "
                         "`pehchaan import` first: raw account numbers are never read here)"))

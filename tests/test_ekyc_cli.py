@@ -183,6 +183,15 @@ def test_bank_commands(tmp_path):
                        f"a,Rekha Devi,Suresh Yadav,Gaya,{tok}\nb,Geeta Devi,Suresh Yadav,Nalanda,{tok}\n")
     code, out, _ = run("bank", "shared", members)
     assert code == 0 and out["flagged"] == 1 and out["accounts"][0]["member_ids"] == ["a", "b"]
+    # straight from an import: members.parquet is where the tokens are
+    from dedup.importer import import_members
+    export = tmp_path / "export.csv"
+    export.write_text("member_id,member_name,relation_name,village,block,bank_account,ifsc\n"
+                      "a,Rekha Devi,Suresh Yadav,Gaya,Bodhgaya,111122223333,SBIN0001234\n"
+                      "b,Geeta Devi,Ramesh Yadav,Nalanda,Bodhgaya,111122223333,SBIN0001234\n")
+    res = import_members(export, tmp_path / "imp", workers=0)
+    code, out, output = run("bank", "shared", res.output_path)
+    assert code == 0 and out["flagged"] == 1 and "111122223333" not in output
 
 
 def test_rotate_key_cli(monkeypatch, tmp_path):
