@@ -50,9 +50,10 @@ def members(
     one run.
 
     Exit codes: 0 done (even with rejected rows); 2 the file, model or rules cannot be
-    used, --train found nothing to train on, Spark could not start, or one district alone
-    is too big for this machine's memory (message says why); 3 no usable rows (every row
-    rejected: see OUT/rejects.csv).
+    used, --train found nothing to train on, Spark could not start, one district alone
+    is too big for this machine's memory, the input is in OUT under the name of a file
+    the run writes, or --state and --rules are both given (message says why); 3 no usable
+    rows (every row rejected: see OUT/rejects.csv).
     """
     from dedup.importer import ExportFileError
     from dedup.memory import NotEnoughMemory
