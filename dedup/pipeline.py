@@ -18,6 +18,7 @@ from dedup.engine import predict, train
 from dedup.clusters import clusters_from_pairs
 from dedup.features import member_features
 from dedup.importer import OUTPUT_FILES, import_members
+from dedup.placeholders import COLUMNS as PLACEHOLDER_COLUMNS
 from dedup.placeholders import blank_placeholders, find_placeholders
 from dedup.placeholders import summary_rows as placeholder_rows
 from dedup.placeholders import warning as placeholder_warning
@@ -230,7 +231,7 @@ def _score_across_parts(members_path: Path, members: pd.DataFrame, model_path: P
 
 # An earlier run's results, deleted first so they cannot pass for this run's.
 RUN_OUTPUTS = ("summary.json", "pairs.csv", "pairs.parquet", "clusters.csv", "clusters.parquet",
-               "report.html", "rejects.csv", "issues.csv", "name_frequencies.parquet")
+               "report.html", "rejects.csv", "issues.csv", "name_frequencies.parquet", "placeholders.parquet")
 # Everything a run may delete or write in its output folder.
 RUN_WRITES = RUN_OUTPUTS + ("model.json", "model.md", *OUTPUT_FILES["members"])
 
@@ -348,6 +349,9 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             # for the real-time scorer: the name frequencies this run scored with
             files["name_frequencies"] = atomic.write_frame(out_dir / "name_frequencies", to_long(tf_tables),
                                                            "parquet")
+            # and the values it did not use as evidence (blank_placeholders takes this table)
+            files["placeholders"] = atomic.write_frame(out_dir / "placeholders", found[PLACEHOLDER_COLUMNS],
+                                                       "parquet")
             by_class = pairs_out["duplicate_class"].value_counts().to_dict()
             flags = pairs_out["flags"].str.split(";").explode()
             summary = {

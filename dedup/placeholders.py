@@ -20,6 +20,10 @@ MAX_SHARED = {"mobile": 10, "bank_token": 10, "dob_day_known": 20}
 LABELS = {"mobile": "mobile", "bank_token": "bank account", "dob_day_known": "date of birth"}
 
 
+# The run's placeholders.parquet: what a real-time service needs to blank the same values.
+COLUMNS = ["column", "district", "block", "block_key", "value", "members"]
+
+
 def find_placeholders(features: pd.DataFrame, bank_last4: pd.Series | None = None) -> pd.DataFrame:
     """(column, district, block, value, shown, members) of every value shared by more
     members of one block than MAX_SHARED allows. ``shown`` is safe to print: the last 4

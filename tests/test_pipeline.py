@@ -238,6 +238,14 @@ def test_a_value_on_many_members_of_a_block_is_a_placeholder_not_evidence(small_
     assert any("not used as evidence" in w for w in summary["warnings"])
     assert "9999999999" not in json.dumps(summary)           # shown as XXXXXX9999
     assert with_ph <= base + 5, (base, with_ph)
+    # a real-time service blanks the same values with the run's placeholders.parquet
+    from dedup.features import member_features
+    from dedup.importer import import_members
+    table = pd.read_parquet(tmp_path / "ph" / "placeholders.parquet")
+    features = member_features(import_members(path, tmp_path / "imp", workers=0).load())
+    blanked = ph.blank_placeholders(features, table)
+    assert blanked.loc[blanked["block"] == block, "mobile"].eq("9999999999").sum() == 0
+    assert blanked.loc[blanked["block"] == block, "dob"].eq("1980-06-15").sum() == 0
     monkeypatch.setattr(ph, "MAX_SHARED", {})              # without the check, the stand-in date matches
     without, _ = potential(run_members_quiet(path, tmp_path / "raw"))
     assert without > base + 50, (base, without)
