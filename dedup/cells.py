@@ -6,6 +6,8 @@ so it lives here once.
 """
 from __future__ import annotations
 
+import re
+
 MISSING_WORDS = frozenset({"nan", "none", "null", "na", "n/a", "-"})
 
 
@@ -17,3 +19,23 @@ def clean_cell(value: object) -> str:
     if text.endswith(".0") and text[:-2].isdigit():  # Excel turned a number into a float
         text = text[:-2]
     return "" if text.lower() in MISSING_WORDS else text
+
+
+# A run of 9+ digits (any script's digits) is an Aadhaar, VID or account number until shown
+# otherwise, however it is written: "2345 6789 0123", "2345-6789-0123", "2345.6789.0123",
+# "2345/6789/0123", double or no-break spaces, Devanagari digits. 9, because accounts
+# start at 9 digits; dates (8 digits) and ages stay readable.
+_SEPARATORS = "[ \\-./\u00a0\u2007\u202f]{0,2}"
+LONG_DIGITS = re.compile(rf"(?<!\d)\d(?:{_SEPARATORS}\d){{8,}}(?!\d)")
+# the same for Arrow's RE2 (whose \d is ASCII only), to find the few cells worth a look
+LONG_DIGITS_ARROW = r"\p{Nd}(?:[ \-./\x{a0}\x{2007}\x{202f}]{0,2}\p{Nd}){8,}"
+
+
+def _mask_run(m: re.Match) -> str:
+    digits = re.sub(r"\D", "", m.group(0))
+    return "XXXXXXXX" + digits[-4:]
+
+
+def scrub(text: str) -> str:
+    """Text safe to print or write: every long number becomes XXXXXXXX1234 (last 4 only)."""
+    return LONG_DIGITS.sub(_mask_run, text)

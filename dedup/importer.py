@@ -48,15 +48,17 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
 
+from dedup.cells import LONG_DIGITS, LONG_DIGITS_ARROW, scrub
 from dedup.dates import parse_date
 from dedup.header_aliases import (REQUIRED, alias_lookup, example_headers, looks_like,
                                   resolve_header, resolve_headers)
 from dedup.mobile import normalise_mobile
 from dedup.readers import EXTRA_FIELDS, Chunk, ExportFileError, Table, frame_table, open_table
 from dedup.schema import CLEAN_MEMBER_COLUMNS
-from ekyc.aadhaar import AadhaarKind, parse_aadhaar
+from ekyc.aadhaar import AadhaarKind, parse_aadhaar, verhoeff_checksum_ok
 from ekyc.bank import parse_bank
 from ekyc.keys import token_key
+from ekyc.tokens import make_token
 
 __all__ = [
     "ExportFileError", "ImportResult", "CboImportResult", "MembershipImportResult",
@@ -84,7 +86,7 @@ ID_FIELDS = frozenset({"member_id", "shg_id", "cbo_id", "parent_id"})
 LOCATION_FIELDS = ("state", "district", "block", "panchayat", "village")
 
 # Runs of 11+ digits (spaces/hyphens allowed between): Aadhaar, VID, most account numbers.
-_LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ \-]?\d){10,}(?!\d)")
+_LONG_DIGITS = LONG_DIGITS
 _EXCEL_SCI = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 LONG_NUMBER_HIDDEN = "a long number (Aadhaar or account?) in this text was hidden"
 EXCEL_LOST_DIGITS = ("Excel turned this number into 1.2E+15 form and lost digits: format the "
@@ -297,11 +299,11 @@ def _text(v: str) -> tuple[str | None, str | None]:
     if t.lower() in NULL_TEXTS:
         return None, None
     if _LONG_DIGITS.search(t):
-        return _LONG_DIGITS.sub(_mask_run, t), LONG_NUMBER_HIDDEN
+        return scrub(t), LONG_NUMBER_HIDDEN
     return t, None
 
 
-_LONG_DIGITS_ARROW = r"\d(?:[ \-]?\d){10,}"
+_LONG_DIGITS_ARROW = LONG_DIGITS_ARROW
 _NULL_ARROW = pa.array(sorted(NULL_TEXTS))
 
 
@@ -309,7 +311,8 @@ def _texts(values: np.ndarray, hide_long_numbers: bool = True) -> tuple[np.ndarr
     """Vectorised :func:`_text` for a whole column (pyarrow compute: names and ids rarely repeat).
 
     hide_long_numbers=False for ID columns: a 14-digit member ID is an ID, not an Aadhaar,
-    and hiding digits would make two different IDs look the same."""
+    and hiding digits would make two different IDs look the same (an ID that holds a valid
+    Aadhaar number is replaced by a token instead: :func:`id_text`)."""
     n = len(values)
     if n == 0:
         return _none(0), _none(0)
@@ -318,7 +321,7 @@ def _texts(values: np.ndarray, hide_long_numbers: bool = True) -> tuple[np.ndarr
     fixed = pc.if_else(is_null, pa.scalar(None, pa.string()), arr).to_numpy(zero_copy_only=False)
     why = _none(n)
     if not hide_long_numbers:
-        return fixed.astype(object), why
+        return _ids(fixed.astype(object))
     long_idx = np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, _LONG_DIGITS_ARROW), False)
                               .to_numpy(zero_copy_only=False))
     for i in long_idx:
@@ -326,14 +329,34 @@ def _texts(values: np.ndarray, hide_long_numbers: bool = True) -> tuple[np.ndarr
     return fixed.astype(object), why
 
 
-def _mask_run(m: re.Match) -> str:
-    digits = re.sub(r"\D", "", m.group(0))
-    return "XXXXXXXX" + digits[-4:]
+_AADHAAR_IN_ID = re.compile(r"(?<!\d)([2-9]\d{3})[ \-.]?(\d{4})[ \-.]?(\d{4})(?!\d)")
+_AADHAAR_IN_ID_ARROW = r"[2-9]\d{3}[ \-.]?\d{4}[ \-.]?\d{4}"
+AADHAAR_AS_ID = "an Aadhaar number used as an ID was replaced by a keyed token (HIDDEN-...)"
 
 
-def scrub(v: str) -> str:
-    """A cell safe to print: runs of 11+ digits become XXXXXXXX1234."""
-    return _LONG_DIGITS.sub(_mask_run, v)
+def id_text(v: str) -> tuple[str, str | None]:
+    """An ID as it may be written and shown: unchanged, unless it holds a valid Aadhaar
+    number (some registers used Aadhaar as the member ID). Then the whole ID becomes
+    HIDDEN-<keyed token>: still one value per number, so duplicate IDs and pairs work,
+    but the number is gone. Other long IDs (LokOS codes) are kept: masking them to the
+    last 4 digits would make different IDs equal."""
+    m = _AADHAAR_IN_ID.search(v)
+    if m is None or not verhoeff_checksum_ok("".join(m.groups())):
+        return v, None
+    return "HIDDEN-" + make_token("id", "".join(m.groups())).rsplit(":", 1)[-1][:16], AADHAAR_AS_ID
+
+
+def _ids(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """id_text over a column; Arrow finds the few candidates."""
+    why = _none(len(values))
+    if len(values) == 0:
+        return values, why
+    hit = pc.fill_null(pc.match_substring_regex(pa.array(values, pa.string(), from_pandas=True),
+                                                _AADHAAR_IN_ID_ARROW), False).to_numpy(zero_copy_only=False)
+    out = values.copy()
+    for i in np.flatnonzero(hit):
+        out[i], why[i] = id_text(out[i])
+    return out, why
 
 
 def _gender(v: str) -> tuple[str | None, str | None]:
@@ -386,9 +409,18 @@ def _formation_rule(today: date) -> Callable[[str], tuple]:
     return rule
 
 
+AADHAAR_IN_MOBILE = ("12 digits that form a valid Aadhaar number: not read as a mobile (an Aadhaar "
+                     "in the mobile column?); write the mobile as 10 digits")
+
+
 def _mobile(v: str) -> tuple[str | None, str | None]:
     if _EXCEL_SCI.match(v.strip()):
         return None, EXCEL_LOST_DIGITS
+    digits = re.sub(r"\D", "", v)
+    # "91" + a 10-digit mobile is also 12 digits; one in ten such numbers passes the Aadhaar
+    # check and is refused, which is cheaper than keeping 10 digits of someone's Aadhaar.
+    if len(digits) == 12 and "+" not in v and digits[0] in "23456789" and verhoeff_checksum_ok(digits):
+        return None, AADHAAR_IN_MOBILE
     return normalise_mobile(v)
 
 
@@ -602,18 +634,18 @@ class _Rejects:
         self.reasons.setdefault(i, []).append(reason)
         self.cats.setdefault(i, []).append(f"{column}: {category or reason}")
 
-    def records(self, ch: Chunk, mobile_ok: np.ndarray | None = None) -> tuple[list[list[str]], Counter]:
+    def records(self, ch: Chunk) -> tuple[list[list[str]], Counter]:
         idx = np.flatnonzero(self.mask)
         counter: Counter = Counter()
         out = []
-        for i, orig in zip(idx, _safe_original(ch, self.ctx, idx, mobile_ok)):
+        for i, orig in zip(idx, _safe_original(ch, self.ctx, idx)):
             counter.update(self.cats[i])
             out.append([int(ch.rows[i]), ", ".join(dict.fromkeys(self.cols[i])),
                         "; ".join(self.reasons[i]), *orig])
         return out, counter
 
 
-def _safe_original(ch: Chunk, ctx: _Ctx, idx: np.ndarray, mobile_ok: np.ndarray | None) -> list[list[str]]:
+def _safe_original(ch: Chunk, ctx: _Ctx, idx: np.ndarray) -> list[list[str]]:
     """Original cells of rows idx, safe to write (Aadhaar/account already masked in the frame)."""
     canon = {p: c for c, p in ctx.pos.items()}
     out = []
@@ -625,8 +657,8 @@ def _safe_original(ch: Chunk, ctx: _Ctx, idx: np.ndarray, mobile_ok: np.ndarray 
             c = canon.get(p)
             if c in ("aadhaar", "bank_account"):
                 cells.append(v)  # masked by _Tokens
-            elif width_ok and (c in ID_FIELDS or (c == "mobile" and mobile_ok is not None and mobile_ok[i])):
-                cells.append(v)
+            elif width_ok and c in ID_FIELDS:
+                cells.append(id_text(v)[0])
             else:
                 cells.append(scrub(v))
         if ctx.has_extra:
@@ -731,10 +763,9 @@ def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Pa
         if first != rows[i]:
             rej.add(i, "member_id", f"member ID {ids[i]} is already used in row {first}; that first "
                     "row was kept", "duplicate member ID")
-    mobile_vals = mobile_reasons = mobile_ok = None
+    mobile_vals = mobile_reasons = None
     if "mobile" in ctx.pos:
         mobile_vals, mobile_reasons = _mobiles(_col(ch, ctx, "mobile"))
-        mobile_ok = pd.notna(mobile_vals)
 
     acc = np.flatnonzero(~rej.mask)
     n = len(acc)
@@ -748,6 +779,9 @@ def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Pa
         return res
 
     out: dict[str, object] = {"member_id": a_ids, "source_row": a_rows}
+    hidden = np.array([isinstance(v, str) and v.startswith("HIDDEN-") for v in a_ids], dtype=bool)
+    if hidden.any():  # say why the ID the officer typed is not the one in the results
+        issues.add("member_id", a_rows, [a_ids], a_ids, np.where(hidden, AADHAAR_AS_ID, None), None)
     for name in ("state", "district", "block", "panchayat", "village", "shg_id", "shg_name",
                  "member_name", "relation_name"):
         fixed, why = _texts(_col(ch, ctx, name)[acc], hide_long_numbers=name not in ID_FIELDS)
@@ -768,7 +802,7 @@ def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Pa
         out["mobile"] = _none(n)
 
     tok = tokens.result()  # while we checked the other columns, workers made the tokens
-    rejects, reject_counter = rej.records(ch, mobile_ok)
+    rejects, reject_counter = rej.records(ch)
     if "aadhaar" in tok:
         kind, token, last4, why, shown = (a[acc] for a in tok["aadhaar"])
         issues.add("aadhaar", a_rows, [a_ids], shown, why, None,
@@ -941,7 +975,9 @@ def _prepare(kind: str, table: Table, as_of_year: int | None) -> tuple[_Ctx, lis
     used = set(positions.values())
     unused = [h for p, h in enumerate(table.headers) if p not in used and h.strip()]
     today = date.today()
-    ctx = _Ctx(kind=kind, headers=table.headers, pos=positions, has_extra=table.format == "csv",
+    # headers as written to rejects/issues and messages: a number typed into a header
+    # ("Aadhaar (2345 6789 0123)") is hidden like one in a cell
+    ctx = _Ctx(kind=kind, headers=[scrub(h) for h in table.headers], pos=positions, has_extra=table.format == "csv",
                as_of_year=as_of_year or today.year, today=today)
     return ctx, unused
 
@@ -1023,7 +1059,7 @@ def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
         setup(ctx)
     schema = {"members": MEMBER_SCHEMA, "cbos": CBO_SCHEMA, "memberships": MEMBERSHIP_SCHEMA}[kind]
     id_cols = {"members": ["member_id"], "cbos": ["cbo_id"], "memberships": ["cbo_id", "member_id"]}[kind]
-    reject_header = ["row", "column", "reason", *table.headers] + ([EXTRA_FIELDS] if ctx.has_extra else [])
+    reject_header = ["row", "column", "reason", *ctx.headers] + ([EXTRA_FIELDS] if ctx.has_extra else [])
     issue_header = ["row", *id_cols, "column", "field", "value", "reason", "severity"]
     writers = _Writers(kind, Path(out_dir), schema, reject_header, issue_header)
     res = result_cls(output_path=writers.final[0], rejects_path=writers.final[1],
@@ -1062,6 +1098,7 @@ def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
         ctx.pool.close()
         if gc_was_enabled:
             gc.enable()
+    res.notes = [scrub(n) for n in res.notes]  # sheet names, headers quoted by readers
     res.blank_rows = table.blank_rows
     if table.header_row > 1:
         res.notes.append(f"the header is on row {table.header_row}; the rows above it were taken as a title")

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dedup.cells import scrub
 from dedup.names import ParsedName, parse_name
 
 app = typer.Typer(no_args_is_help=True, help="Show how names are read, parsed and keyed for matching.")
@@ -53,7 +54,7 @@ def show(
 ) -> None:
     """Print the scripts, Latin reading, parts and phonetic key of each NAME."""
     for name in names:
-        parsed = parse_name(name)
+        parsed = parse_name(scrub(name))  # as an import reads it: a long number typed in is hidden
         if as_json:
             typer.echo(json.dumps(parsed.to_dict(), ensure_ascii=False))
         else:
@@ -79,6 +80,7 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
     """Show two names side by side and whether their parts agree."""
+    first, second = scrub(first), scrub(second)  # as an import reads them: long numbers hidden
     a, b = parse_name(first), parse_name(second)
     parts = {
         "given": _verdict(a.given, b.given, a.given_key, b.given_key),

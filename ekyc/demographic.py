@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 from rapidfuzz import fuzz
 
+from dedup.cells import scrub
 from ekyc.models import DemographicMatch, FieldScore, Identity, Message, Profile
 
 # Relative weight of each field in the match value (only fields both sides have count).
@@ -61,7 +62,8 @@ def score_name(document_name: str, profile_name: str) -> _Score:
     names = _names()
     a, b = names.parse_name(document_name), names.parse_name(profile_name)
     sa, sb = _spelled(a), _spelled(b)
-    shown = f"('{sa or a.latin}' / '{sb or b.latin}')"
+    # a number typed into a name field is never echoed back (it may be an Aadhaar)
+    shown = scrub(f"('{sa or a.latin}' / '{sb or b.latin}')")
     if sa and sa == sb:
         if set(a.scripts) == set(b.scripts):
             return _Score(100, True, en="name matches exactly", hi="नाम पूरी तरह मेल खाता है")

@@ -151,3 +151,9 @@ def test_insufficient_profile():
 def test_gender_words():
     assert [normalise_gender(x) for x in ("F", "female", "महिला", "M", "पुरुष", "T", "x", None)] == \
         ["F", "F", "F", "M", "M", "T", None, None]
+
+
+def test_a_number_in_a_profile_name_is_not_echoed_in_the_reason():
+    from ekyc.demographic import score_name
+    s = score_name("Sunita Devi", "2004. 5678. 9018")
+    assert "XXXXXXXX9018" in s.en and "5678" not in s.en

@@ -151,3 +151,59 @@ def test_error_messages_hold_no_identifier(tmp_path):
     assert _leaks(e.value.message + str(e.value), aadhaar[:2]) == []
     result = runner.invoke(app, ["import", "members", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and _leaks(result.output, aadhaar[:2]) == []
+
+
+def _forms_that_leaked(a: str) -> list[str]:
+    """Ways of writing an Aadhaar that a review found passing the old masking."""
+    g = [a[:4], a[4:8], a[8:]]
+    devanagari = a.translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    return [".".join(g), "/".join(g), "  ".join(g), "\u00a0".join(g), devanagari]
+
+
+def _devanagari_leaks(text: str, numbers: list[str]) -> list[str]:
+    flat = re.sub(r"\D", "", text)  # \D keeps every script's digits
+    return [n[-4:] for n in numbers if n.translate(str.maketrans("0123456789", "०१२३४५६७८९")) in flat]
+
+
+def test_numbers_in_odd_places_and_forms_never_leave_the_importer(tmp_path):
+    """The routes a privacy review found: dotted, slashed, double-spaced, no-break-spaced
+    and Devanagari-digit numbers in text; 9-10 digit accounts in a name; an Aadhaar typed
+    as the member ID, in the mobile column ("91" + 10 digits passes as a phone) and in a
+    header; all in accepted and in rejected rows."""
+    rnd = random.Random(11)
+    aadhaar = [_with_check(str(rnd.randint(2 * 10**10, 10**11 - 1))) for _ in range(12)]
+    while not aadhaar[-1].startswith("91") or aadhaar[-1][2] not in "6789":  # looks like +91 mobile
+        aadhaar[-1] = _with_check("91" + str(rnd.randint(6 * 10**8, 10**9 - 1)))
+    accounts = ["345678901", "3456789012"]
+    header = ["Member ID", "Member Name", "Village", "Mobile No", f"Aadhaar ({_spaced(aadhaar[10])})", "Age"]
+    rows = []
+    for i, form in enumerate(_forms_that_leaked(aadhaar[0]) + _forms_that_leaked(aadhaar[1])):
+        rows.append([f"M{i}", f"Sunita {form}", "Rampur", "", "", "30"])
+    rows.append(["M20", f"Rekha AC {accounts[0]}", f"Ward 5 {accounts[1]}", "", "", "30"])
+    rows.append([aadhaar[2], "Geeta Devi", "Rampur", "", "", "30"])            # Aadhaar as member ID
+    rows.append([f"UID:{aadhaar[2]}", "Geeta Devi", "Rampur", "", "", "31"])   # ...again: a duplicate ID
+    rows.append(["M21", "Anita Devi", "Rampur", aadhaar[11], "", "30"])        # accepted row
+    rows.append(["M22", "", "Rampur", aadhaar[11], "", "30"])                  # rejected row (no name)
+    rows.append(["M23", "????", f"Rampur {'.'.join([aadhaar[3][:4], aadhaar[3][4:8], aadhaar[3][8:]])}",
+                 "", "", "30", "extra " + "/".join([aadhaar[4][:4], aadhaar[4][4:8], aadhaar[4][8:]])])
+    src = tmp_path / "odd.csv"
+    with open(src, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header] + rows)
+    numbers = aadhaar + accounts
+    assert len(_leaks(src.read_text(encoding="utf-8"), numbers)) >= 8      # the scan finds them in the input
+
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["import", "members", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = _all_output_text(out)
+    assert _leaks(written, numbers) == [] and _leaks(result.output, numbers) == []
+    assert _devanagari_leaks(written, aadhaar) == []
+    clean = pq.read_table(out / "members.parquet").to_pandas()
+    hidden = clean.loc[clean["member_name"] == "Geeta Devi", "member_id"]
+    assert len(hidden) == 1 and hidden.iloc[0].startswith("HIDDEN-")  # one ID, so the copy is rejected
+    rejects = pd.read_csv(out / "members_rejects.csv", dtype=str, keep_default_na=False)
+    assert rejects["reason"].str.contains("already used").any()
+    issues = pd.read_csv(out / "members_issues.csv", dtype=str, keep_default_na=False)
+    assert issues["reason"].str.contains("valid Aadhaar number: not read as a mobile").any()
+    assert issues["reason"].str.contains("used as an ID was replaced").any()
+    assert clean.loc[clean["member_id"] == "M21", "mobile"].isna().all()

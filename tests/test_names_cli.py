@@ -58,3 +58,15 @@ def test_compare_says_sounds_the_same():
     assert d["agreement"]["title"] == "same" and d["agreement"]["key"] == "same"
     result = runner.invoke(app, ["names", "compare", "Sunita", "Sumita"])
     assert result.exit_code == 0 and "different" in result.output
+
+
+def test_a_number_typed_into_a_name_is_not_echoed():
+    """An Aadhaar typed into `names show` / `compare` is hidden as an import hides it."""
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    for args in (["names", "show", "Sunita Devi 2004 5678 9018"], ["names", "show", "--json", "Sunita 2004.5678.9018"],
+                 ["names", "compare", "Sunita 200456789018", "Sunita Devi"]):
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0 and "XXXXXXXX9018" in res.output
+        assert "200456789018" not in "".join(c for c in res.output if c.isdigit())
