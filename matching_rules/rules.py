@@ -337,8 +337,8 @@ def apply_rules(pairs: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
                                ("flags", rules.flags)):
         for rule in rule_list:
             hit = rule_fires(rule, out)
-            if rule.duplicates_only:
-                hit &= confirmed | potential
+            if rule.duplicates_only:  # still a duplicate: classed, and not taken out by a flag above
+                hit &= (confirmed | potential) & ~blocked
             if section == "confirmed":
                 confirmed |= hit
             elif section == "potential":

@@ -53,7 +53,8 @@ def test_same_aadhaar_different_name_is_flagged_not_merged(pairs):
     out = apply_rules(pairs, load_rules())
     row = out[out.member_id_l == "i"].iloc[0]
     assert row.duplicate_class is None
-    assert row["flags"] == "same_aadhaar_different_person;same_aadhaar_details_differ"
+    # taken out of the confirmed class, so not also "still a confirmed duplicate"
+    assert row["flags"] == "same_aadhaar_different_person"
     assert "same_aadhaar" in row.rules        # the rule that fired is still recorded
     # an age gap alone (ages typed years apart) keeps the pair confirmed, with a note to correct
     aged = out[out.member_id_l == "m"].iloc[0]
@@ -215,3 +216,20 @@ def test_unreadable_rule_files_are_rule_errors(tmp_path):
     binary.write_bytes(b"name: \xff\xfe\x00x\n")
     with pytest.raises(RuleError, match="not UTF-8"):
         load_rules(binary)
+
+
+def test_different_aadhaar_numbers_are_listed_never_merged():
+    """A high score or a rule does not make two women of records whose Aadhaar numbers
+    (or last 4 digits) differ: the pair is flagged for the block manager, not classed."""
+    pairs = pd.DataFrame([
+        _pair("a", "b", 0.9, aadhaar="different", first_name="same spelling"),
+        _pair("c", "d", 0.9, aadhaar_last4="different", first_name="same spelling"),
+        _pair("e", "f", 0.3, aadhaar_last4="different", first_name="same spelling"),   # not called: no flag
+        _pair("g", "h", 0.9, aadhaar_last4="same", first_name="same spelling"),
+    ])
+    out = apply_rules(pairs, load_rules()).set_index("member_id_l")
+    for left in ("a", "c"):
+        assert out.at[left, "duplicate_class"] is None and out.at[left, "flags"] == "aadhaar_differs_not_merged"
+        assert "score_above_threshold" in out.at[left, "rules"]
+    assert out.at["e", "flags"] == "" and out.at["e", "duplicate_class"] is None
+    assert out.at["g", "duplicate_class"] == "potential" and out.at["g", "flags"] == ""
