@@ -106,5 +106,12 @@ def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame,
     member_size = size[comp_all]
     cls = np.where(member_size == 1, "unique",
                    np.where(n_conf_groups[comp_all] == 1, CONFIRMED, POTENTIAL))
+    # Inside a potential cluster, which members are one woman for certain (joined by the
+    # same Aadhaar): a block manager who rejects one link must not undo those. Named like
+    # clusters, by the smallest member_id; empty for a member with no confirmed pair.
+    conf_size = np.bincount(comp_conf, minlength=comp_conf.max() + 1 if n else 0)
+    conf_min = np.full(len(conf_size), n, dtype=np.int64)
+    np.minimum.at(conf_min, comp_conf, rank)
+    group = np.where(conf_size[comp_conf] > 1, ids[order[np.minimum(conf_min[comp_conf], n - 1)]], "")
     return pd.DataFrame({"member_id": ids, "cluster_id": ids[order[min_rank[comp_all]]],
-                         "cluster_class": cls, "cluster_size": member_size})
+                         "cluster_class": cls, "cluster_size": member_size, "confirmed_group": group})

@@ -146,7 +146,12 @@ def print_summary(s: dict) -> None:
         t.add_row("scored in parts (whole districts)", ", ".join(f"{p['rows']:,}" for p in s["parts"]) + " rows")
     t.add_row("confirmed pairs / potential pairs", f"{s['pairs']['confirmed']:,} / {s['pairs']['potential']:,}")
     t.add_row("clusters confirmed / potential", f"{s['clusters']['confirmed']:,} / {s['clusters']['potential']:,}")
-    t.add_row("surplus records (duplicates to remove)", f"{s['clusters']['surplus_records']:,}")
+    c = s["clusters"]
+    if "surplus_records_confirmed" in c:  # summaries written before the split have only the total
+        t.add_row("surplus records: certain (Aadhaar) / awaiting review",
+                  f"{c['surplus_records_confirmed']:,} / {c['surplus_records_potential']:,}")
+    else:
+        t.add_row("surplus records (if every cluster is one woman)", f"{c['surplus_records']:,}")
     for k, v in s.get("flags", {}).items():
         t.add_row(f"flag: {k}", f"{v:,}")
     t.add_row("time (s)", ", ".join(f"{k} {v:.1f}" for k, v in s["seconds"].items()))

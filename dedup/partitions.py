@@ -142,5 +142,7 @@ def shared_across_parts(tokens: pd.Series, part_index: pd.Series) -> set[str]:
 
 def describe(parts: list[Part]) -> list[dict]:
     """For summary.json: what each part held."""
+    def names(p: Part) -> list[str]:  # as the export writes them (its keys read like "sarn")
+        return sorted({"(no district)" if r is None else str(r) for r in p.raw})[:50]
     return [{"part": i + 1, "rows": p.rows, "districts": len(p.districts),
-             "district_names": list(p.districts)[:50]} for i, p in enumerate(parts)]
+             "district_names": names(p)} for i, p in enumerate(parts)]

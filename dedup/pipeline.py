@@ -128,6 +128,12 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")
 
 
+def _surplus(clusters: pd.DataFrame, classes: tuple[str, ...]) -> int:
+    """Records to remove if each cluster of these classes is one woman: members - clusters."""
+    in_class = clusters[clusters["cluster_class"].isin(classes)]
+    return int(len(in_class) - in_class["cluster_id"].nunique())
+
+
 def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
     f = features[["member_id", "district", "block"]].astype({"member_id": str})
     df = clusters.merge(f, on="member_id", how="left")
@@ -372,8 +378,10 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                     "confirmed": int(clusters.loc[clusters.cluster_class == CONFIRMED, "cluster_id"].nunique()),
                     "potential": int(clusters.loc[clusters.cluster_class == POTENTIAL, "cluster_id"].nunique()),
                     "members_in_clusters": int((clusters.cluster_class != "unique").sum()),
-                    "surplus_records": int((clusters.cluster_class != "unique").sum()
-                                           - clusters.loc[clusters.cluster_class != "unique", "cluster_id"].nunique()),
+                    "surplus_records": _surplus(clusters, (CONFIRMED, POTENTIAL)),
+                    # of which certain (clusters held together by Aadhaar alone) and awaiting review
+                    "surplus_records_confirmed": _surplus(clusters, (CONFIRMED,)),
+                    "surplus_records_potential": _surplus(clusters, (POTENTIAL,)),
                 },
                 "by_block": _by_place(clusters, members),
                 "parts": describe(parts),
@@ -388,7 +396,8 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             examples = blank_placeholders(  # as they were scored
                 member_features(load_members(imported.members_path, example_member_ids(pairs_out))), found)
             files["report"] = write_report(out_dir / "report.html", summary, scored, pairs_out, clusters,
-                                           examples, as_lookups(tf_tables))
+                                           examples, as_lookups(tf_tables),
+                                           {r.name: r.description for r in rules.all_rules()})
             summary["seconds"] = {**st.seconds, "write": round(time.perf_counter() - t_start - sum(st.seconds.values()), 3)}
             summary["seconds"]["total"] = round(time.perf_counter() - t_start, 3)
             summary["files"] = {k: str(v) for k, v in files.items()}

@@ -87,7 +87,7 @@ FIRST_NAME = Comparison(
         _null("given_key"),
         Level("same spelling", Exact("given_std"),
               tf_column="given_in_district", tf_weight=TF_WEIGHT,
-              explain_en="same given name", explain_hi="नाम एक जैसा"),
+              explain_en="same given name", explain_hi="नाम एक ही"),
         Level("sounds the same", Exact("given_key"),
               tf_column="given_in_district", tf_weight=TF_WEIGHT,
               explain_en="given name spelt differently but sounds the same",
@@ -99,7 +99,7 @@ FIRST_NAME = Comparison(
         Level("one name within the other", WordWithinOther("given_single_key", "given_words"),
               explain_en="one record gives one name, the other the same name with more words "
                          "(a house name or surname added)",
-              explain_hi="एक में केवल नाम, दूसरे में वही नाम और अन्य शब्द (उपनाम/घर का नाम)"),
+              explain_hi="एक में केवल नाम, दूसरे में वही नाम और अन्य शब्द (कुलनाम/घर का नाम)"),
         Level("one letter apart", LevenshteinAtMost("given_key", 1),
               explain_en="given name differs by one letter (typing slip?)",
               explain_hi="नाम में एक अक्षर का अंतर"),
@@ -116,11 +116,11 @@ FAMILY_SURNAME = Comparison(
     (
         _null("family_surname_key"),
         Level("same", Exact("family_surname_key"), explain_en="same family surname",
-              explain_hi="परिवार का उपनाम एक"),
+              explain_hi="परिवार का कुलनाम (सरनेम) एक ही"),
         Level("one letter apart", LevenshteinAtMost("family_surname_key", 1),
-              explain_en="family surname differs by one letter", explain_hi="उपनाम में एक अक्षर का अंतर"),
+              explain_en="family surname differs by one letter", explain_hi="कुलनाम (सरनेम) में एक अक्षर का अंतर"),
         Level("different", None, explain_en="different family surnames (can change at marriage)",
-              explain_hi="उपनाम अलग (विवाह के बाद बदल सकता है)"),
+              explain_hi="कुलनाम (सरनेम) अलग (विवाह के बाद बदल सकता है)"),
     ),
 )
 
@@ -129,11 +129,11 @@ TITLE = Comparison(
     "Women's title: Devi, Kumari, Khatoon, Begum, Bai, Ben ...",
     (
         _null("title"),
-        Level("same", Exact("title"), explain_en="same title", explain_hi="उपाधि एक"),
+        Level("same", Exact("title"), explain_en="same title", explain_hi="देवी/कुमारी जैसा शब्द एक ही"),
         Level("kumari then devi", ValuesAre("title", "kumari", "devi"),
               explain_en="Kumari in one record, Devi in the other: fits a marriage in between",
               explain_hi="एक में कुमारी, दूसरे में देवी: बीच में विवाह संभव"),
-        Level("different", None, explain_en="different titles", explain_hi="उपाधि अलग"),
+        Level("different", None, explain_en="different titles", explain_hi="देवी/कुमारी जैसा शब्द अलग"),
     ),
 )
 
@@ -188,11 +188,11 @@ YEAR_OF_BIRTH = Comparison(
     (
         _null("yob"),
         Level("same date of birth", Exact("dob_day_known"),
-              explain_en="same date of birth", explain_hi="जन्म तिथि एक"),
+              explain_en="same date of birth", explain_hi="जन्म तिथि एक ही"),
         Level("same 1 January date", Exact("dob"),
               explain_en="same date of birth, but 1 January (often written when the day is not known)",
-              explain_hi="जन्म तिथि एक, पर 1 जनवरी (दिन पता न होने पर अक्सर यही लिखा जाता है)"),
-        Level("same year", Exact("yob"), explain_en="same year of birth", explain_hi="जन्म वर्ष एक"),
+              explain_hi="जन्म तिथि एक ही, पर 1 जनवरी (दिन पता न होने पर अक्सर यही लिखा जाता है)"),
+        Level("same year", Exact("yob"), explain_en="same year of birth", explain_hi="जन्म वर्ष एक ही"),
         Level("within 2 years", AbsDiffAtMost("yob", 2),
               explain_en="year of birth within 2 years", explain_hi="जन्म वर्ष में 2 साल तक का अंतर"),
         # Written dates are copied from a document: among true duplicates with a date of
@@ -203,10 +203,10 @@ YEAR_OF_BIRTH = Comparison(
               explain_hi="दोनों में जन्म तिथि लिखी है, 3 या अधिक साल का अंतर"),
         Level("within 6 years", AbsDiffAtMost("yob", 6),
               explain_en="ages differ by 3-6 years (records entered years apart?)",
-              explain_hi="उम्र में 3-6 साल का अंतर"),
+              explain_hi="उम्र में 3-6 साल का अंतर (शायद रिकॉर्ड सालों के अंतर पर बने)"),
         Level("7-15 years apart", AbsDiffAtMost("yob", 15),
               explain_en="ages differ by 7-15 years (ages typed years apart, or another woman)",
-              explain_hi="उम्र में 7-15 साल का अंतर"),
+              explain_hi="उम्र में 7-15 साल का अंतर (उम्र सालों के अंतर पर लिखी गई, या दूसरी महिला)"),
         Level("far apart", None, explain_en="ages more than 15 years apart", explain_hi="उम्र में 15 साल से अधिक अंतर"),
     ),
 )
@@ -216,7 +216,7 @@ GENDER = Comparison(
     "Gender",
     (
         _null("gender"),
-        Level("same", Exact("gender"), explain_en="same gender", explain_hi="लिंग एक"),
+        Level("same", Exact("gender"), explain_en="same gender", explain_hi="लिंग एक ही"),
         # Almost every member is a woman, so EM never sees this level: a different
         # gender is a data-entry slip in ~1 of 500 true duplicates, but ~1 in 50
         # random pairs where men are enrolled.
@@ -249,7 +249,7 @@ AADHAAR = Comparison(
     "Aadhaar (or VID) token: equal tokens are the same number",
     (
         _null("aadhaar_token"),
-        Level("same", Exact("aadhaar_token"), explain_en="same Aadhaar", explain_hi="आधार एक"),
+        Level("same", Exact("aadhaar_token"), explain_en="same Aadhaar", explain_hi="आधार नंबर एक ही"),
         # Two valid, different numbers for one woman happen only when a number is typed
         # on the wrong member; EM cannot see this among Aadhaar-blocked pairs.
         Level("different", None, fixed_m=0.002,
@@ -265,7 +265,7 @@ AADHAAR_LAST4 = Comparison(
         Level(NULL, IsNull("aadhaar_last4") | (BothPresent("aadhaar_token")), is_null=True,
               explain_en="not compared", explain_hi="तुलना नहीं"),
         Level("same", Exact("aadhaar_last4"), explain_en="same last 4 Aadhaar digits",
-              explain_hi="आधार के अंतिम 4 अंक एक"),
+              explain_hi="आधार के अंतिम 4 अंक एक ही"),
         Level("different", None, fixed_m=0.01,
               explain_en="different last 4 Aadhaar digits",
               explain_hi="आधार के अंतिम 4 अंक अलग"),

@@ -51,3 +51,14 @@ def test_a_pair_naming_an_unknown_member_is_an_error_not_a_silent_merge():
     pairs = _pairs([("a", "zz", "potential", 5.0)])
     with pytest.raises(ValueError):
         clusters_from_pairs(IDS, pairs, identity=pd.Series([None] * 5))
+
+
+def test_a_potential_cluster_shows_which_members_are_one_woman_for_certain():
+    """a=b share an Aadhaar, c joins b on a score: the cluster awaits review, but a block
+    manager who rejects c must still see a and b as one woman."""
+    pairs = _pairs([("a", "b", "confirmed", 20.0), ("b", "c", "potential", 4.0),
+                    ("d", "e", "potential", 4.0)])
+    kept = clusters_from_pairs(IDS, pairs, identity=pd.Series(["t1", "t1", None, None, None]))
+    group = kept.set_index("member_id")["confirmed_group"]
+    assert group["a"] == group["b"] == "a"
+    assert group["c"] == group["d"] == group["e"] == ""
