@@ -277,6 +277,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             # The state team looks for rejects.csv / issues.csv next to the results.
             files["rejects"] = out_dir / "rejects.csv"
             files["issues"] = out_dir / "issues.csv"
+            files["members"] = imported.members_path  # the accepted rows, for review tools
             os.replace(imported.rejects_path, files["rejects"])
             os.replace(imported.issues_path, files["issues"])
             if imported.rows_accepted == 0:
@@ -400,7 +401,9 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                                            {r.name: r.description for r in rules.all_rules()})
             summary["seconds"] = {**st.seconds, "write": round(time.perf_counter() - t_start - sum(st.seconds.values()), 3)}
             summary["seconds"]["total"] = round(time.perf_counter() - t_start, 3)
+            files["summary"] = out_dir / "summary.json"
+            if cbos is not None:
+                files["cbo_import"] = out_dir / "cbo_import"
             summary["files"] = {k: str(v) for k, v in files.items()}
             atomic.write_json(out_dir / "summary.json", summary)
-            files["summary"] = out_dir / "summary.json"
     return RunResult(out_dir, summary, files)
