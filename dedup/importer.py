@@ -35,6 +35,7 @@ import logging
 import os
 import re
 import tempfile
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -330,8 +331,10 @@ def _texts(values: np.ndarray, hide_long_numbers: bool = True) -> tuple[np.ndarr
     return fixed.astype(object), why
 
 
-_AADHAAR_IN_ID = re.compile(r"(?<!\d)([2-9]\d{3})[ \-.]?(\d{4})[ \-.]?(\d{4})(?!\d)")
-_AADHAAR_IN_ID_ARROW = r"[2-9]\d{3}[ \-.]?\d{4}[ \-.]?\d{4}"
+# separated as dedup/cells.py reads long numbers; any script's digits
+_ID_SEP = "[ \\-./\u00a0\u2007\u202f]{0,2}"
+_AADHAAR_IN_ID = re.compile(rf"(?<!\d)(\d{{4}}){_ID_SEP}(\d{{4}}){_ID_SEP}(\d{{4}})(?!\d)")
+_AADHAAR_IN_ID_ARROW = r"\p{Nd}{4}[ \-./\x{a0}\x{2007}\x{202f}]{0,2}\p{Nd}{4}[ \-./\x{a0}\x{2007}\x{202f}]{0,2}\p{Nd}{4}"
 AADHAAR_AS_ID = "an Aadhaar number used as an ID was replaced by a keyed token (HIDDEN-...)"
 
 
@@ -341,10 +344,11 @@ def id_text(v: str) -> tuple[str, str | None]:
     HIDDEN-<keyed token>: still one value per number, so duplicate IDs and pairs work,
     but the number is gone. Other long IDs (LokOS codes) are kept: masking them to the
     last 4 digits would make different IDs equal."""
-    m = _AADHAAR_IN_ID.search(v)
-    if m is None or not verhoeff_checksum_ok("".join(m.groups())):
-        return v, None
-    return "HIDDEN-" + make_token("id", "".join(m.groups())).rsplit(":", 1)[-1][:16], AADHAAR_AS_ID
+    for m in _AADHAAR_IN_ID.finditer(v):
+        digits = "".join(str(unicodedata.digit(c)) for c in "".join(m.groups()))  # ASCII, any script
+        if digits[0] in "23456789" and verhoeff_checksum_ok(digits):
+            return "HIDDEN-" + make_token("id", digits).rsplit(":", 1)[-1][:16], AADHAAR_AS_ID
+    return v, None
 
 
 def _ids(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -128,10 +128,17 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")
 
 
-def _surplus(clusters: pd.DataFrame, classes: tuple[str, ...]) -> int:
-    """Records to remove if each cluster of these classes is one woman: members - clusters."""
-    in_class = clusters[clusters["cluster_class"].isin(classes)]
-    return int(len(in_class) - in_class["cluster_id"].nunique())
+def _surplus(clusters: pd.DataFrame) -> int:
+    """Records to remove if each cluster is one woman: members in clusters - clusters."""
+    in_dup = clusters[clusters["cluster_class"] != "unique"]
+    return int(len(in_dup) - in_dup["cluster_id"].nunique())
+
+
+def _surplus_certain(clusters: pd.DataFrame) -> int:
+    """Records to remove whatever the block manager decides: members joined by the same
+    Aadhaar (confirmed_group), also inside a potential cluster, minus their groups."""
+    grouped = clusters.loc[clusters["confirmed_group"] != "", "confirmed_group"]
+    return int(len(grouped) - grouped.nunique())
 
 
 def _by_place(clusters: pd.DataFrame, features: pd.DataFrame) -> list[dict]:
@@ -379,10 +386,11 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                     "confirmed": int(clusters.loc[clusters.cluster_class == CONFIRMED, "cluster_id"].nunique()),
                     "potential": int(clusters.loc[clusters.cluster_class == POTENTIAL, "cluster_id"].nunique()),
                     "members_in_clusters": int((clusters.cluster_class != "unique").sum()),
-                    "surplus_records": _surplus(clusters, (CONFIRMED, POTENTIAL)),
-                    # of which certain (clusters held together by Aadhaar alone) and awaiting review
-                    "surplus_records_confirmed": _surplus(clusters, (CONFIRMED,)),
-                    "surplus_records_potential": _surplus(clusters, (POTENTIAL,)),
+                    "surplus_records": _surplus(clusters),
+                    # of which certain (members joined by the same Aadhaar, in whatever cluster)
+                    # and the rest, awaiting a block manager's review
+                    "surplus_records_confirmed": _surplus_certain(clusters),
+                    "surplus_records_potential": _surplus(clusters) - _surplus_certain(clusters),
                 },
                 "by_block": _by_place(clusters, members),
                 "parts": describe(parts),

@@ -182,6 +182,8 @@ def test_numbers_in_odd_places_and_forms_never_leave_the_importer(tmp_path):
     rows.append(["M20", f"Rekha AC {accounts[0]}", f"Ward 5 {accounts[1]}", "", "", "30"])
     rows.append([aadhaar[2], "Geeta Devi", "Rampur", "", "", "30"])            # Aadhaar as member ID
     rows.append([f"UID:{aadhaar[2]}", "Geeta Devi", "Rampur", "", "", "31"])   # ...again: a duplicate ID
+    rows.append(["/".join([aadhaar[5][:4], aadhaar[5][4:8], aadhaar[5][8:]]), "Sita Devi", "Rampur", "", "", "30"])
+    rows.append([aadhaar[6].translate(str.maketrans("0123456789", "०१२३४५६७८९")), "Gita Devi", "Rampur", "", "", "30"])
     rows.append(["M21", "Anita Devi", "Rampur", aadhaar[11], "", "30"])        # accepted row
     rows.append(["M22", "", "Rampur", aadhaar[11], "", "30"])                  # rejected row (no name)
     rows.append(["M23", "????", f"Rampur {'.'.join([aadhaar[3][:4], aadhaar[3][4:8], aadhaar[3][8:]])}",
@@ -201,6 +203,7 @@ def test_numbers_in_odd_places_and_forms_never_leave_the_importer(tmp_path):
     clean = pq.read_table(out / "members.parquet").to_pandas()
     hidden = clean.loc[clean["member_name"] == "Geeta Devi", "member_id"]
     assert len(hidden) == 1 and hidden.iloc[0].startswith("HIDDEN-")  # one ID, so the copy is rejected
+    assert clean.loc[clean["member_name"].isin(["Sita Devi", "Gita Devi"]), "member_id"].str.startswith("HIDDEN-").all()
     rejects = pd.read_csv(out / "members_rejects.csv", dtype=str, keep_default_na=False)
     assert rejects["reason"].str.contains("already used").any()
     issues = pd.read_csv(out / "members_issues.csv", dtype=str, keep_default_na=False)
