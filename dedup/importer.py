@@ -90,8 +90,8 @@ LOCATION_FIELDS = ("state", "district", "block", "panchayat", "village")
 _LONG_DIGITS = LONG_DIGITS
 _EXCEL_SCI = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 LONG_NUMBER_HIDDEN = "a long number (Aadhaar or account?) in this text was hidden"
-EXCEL_LOST_DIGITS = ("Excel turned this number into 1.2E+15 form and lost digits: format the "
-                     "column as Text in Excel and export again")
+EXCEL_LOST_DIGITS = ("this number is in 1.2E+15 form and has lost digits (Excel, or a number "
+                     "column in the export): format the column as Text and export again")
 
 
 # --------------------------------------------------------------------------- records (pydantic)
