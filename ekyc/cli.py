@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 
+from dedup.cells import scrub
 from ekyc.errors import EkycError, ExitCode, hindi
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
@@ -51,9 +52,16 @@ def _read_profile(value: str | None):
     text = value
     if not value.lstrip().startswith("{"):
         p = Path(value)
+        # Never echo the value: a full Aadhaar number typed here by mistake would be printed back.
+        where = scrub(p.name)
         if not p.is_file():
-            raise EkycError(ExitCode.MALFORMED, f"profile file {p.name} not found")
-        text = p.read_text(encoding="utf-8-sig")
+            raise EkycError(ExitCode.MALFORMED, f"--profile must be a JSON object or the path of a JSON file; "
+                            f"no file {where} found")
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            raise EkycError(ExitCode.MALFORMED, f"the profile file {where} could not be read as UTF-8 text") \
+                from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -231,16 +239,36 @@ def rotate_key(
     Keep the previous key in PEHCHAAN_VAULT_OLD_KEYS ("id:secret") until `remaining` is 0."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ekyc.vault import Actor, Vault
+    from dedup.settings import get_settings
+    from ekyc.vault import Actor, Keyring, Vault
 
+    # Configuration mistakes name the setting to fix; only exception types are shown (a URL
+    # or a hook's message may hold a password).
     try:
-        vault = Vault(database_url)
+        keyring = Keyring.from_settings()
+    except EkycError as err:
+        _fail(err)
+    except Exception as e:  # noqa: BLE001  (a KMS client may raise anything)
+        if get_settings().vault_kms_hook:
+            _fail(EkycError(ExitCode.VAULT_KEY_MISSING, f"PEHCHAAN_VAULT_KMS_HOOK could not be used "
+                            f"({type(e).__name__}): it must name an importable 'package.module:function' "
+                            "returning the vault keys",
+                            hi="PEHCHAAN_VAULT_KMS_HOOK से वॉल्ट की कुंजी नहीं मिल सकी; यह सेटिंग जाँचें"))
+        if not isinstance(e, (OSError, ValueError)):
+            _internal(e)
+        _fail(EkycError(ExitCode.VAULT_KEY_MISSING, f"the local key file (PEHCHAAN_KEY_FILE) could not be read "
+                        f"or created ({type(e).__name__}): set PEHCHAAN_VAULT_KEY and PEHCHAAN_VAULT_KEY_ID",
+                        hi="वॉल्ट की कुंजी फ़ाइल नहीं पढ़ी जा सकी; PEHCHAAN_VAULT_KEY सेट करें"))
+    try:
+        vault = Vault(database_url, keyring)
         vault.create_schema()
         report = vault.rotate(Actor(actor), batch_size=batch_size, max_batches=max_batches)
     except EkycError as err:
         _fail(err)
-    except SQLAlchemyError as e:
-        _fail(EkycError(ExitCode.INTERNAL, f"database error ({type(e).__name__}); check PEHCHAAN_DATABASE_URL"))
+    except (SQLAlchemyError, OSError) as e:
+        _fail(EkycError(ExitCode.USAGE, f"the vault database could not be opened or used ({type(e).__name__}): "
+                        "check PEHCHAAN_DATABASE_URL (or --database-url) and that the database is reachable "
+                        "and writable", hi="वॉल्ट डेटाबेस नहीं खुल सका; PEHCHAAN_DATABASE_URL जाँचें"))
     _emit({"ok": report.remaining == 0, "key_id": report.key_id, "rotated": report.rotated,
            "batches": report.batches, "remaining": report.remaining,
            "rows_by_key_before": report.by_key_before, "rows_by_key_after": report.by_key_after})

@@ -2,7 +2,9 @@
 
 In the spirit of UIDAI's Pi matching: "exact" when every field both sides
 have agrees exactly, else "partial" with a match value 1-100, passing when it
-reaches the threshold (PEHCHAAN_EKYC_MIN_MATCH, default 80). UIDAI withdrew
+reaches the threshold (PEHCHAAN_EKYC_MIN_MATCH, default 80). Nothing passes
+unless the name was compared: an Aadhaar last 4 or an address alone is
+"insufficient", whatever it agrees with. UIDAI withdrew
 partial matching for authentication in December 2017, so a partial score
 here is advice for the block manager, never an Aadhaar authentication.
 
@@ -241,8 +243,19 @@ def match_identity(identity: Identity, profile: Profile | dict, *, min_match: in
                                              en="the Aadhaar last 4 digits differ: this document belongs to "
                                                 "another Aadhaar number", hi="आधार के अंतिम 4 अंक अलग हैं: "
                                                 "यह दस्तावेज़ किसी और आधार का है")
+    elif profile.vid_given:
+        scored["aadhaar_last4"] = _Score(None, en="a Virtual ID was given, not the Aadhaar number: its last 4 "
+                                         "digits are not the Aadhaar's, so they were not compared",
+                                         hi="आधार संख्या नहीं, वर्चुअल आईडी दी गई: उसके अंतिम 4 अंक आधार के नहीं "
+                                            "होते, इसलिए तुलना नहीं की गई")
     if profile.name and identity.name:
         scored["name"] = score_name(identity.name, profile.name)
+    elif profile.name:
+        scored["name"] = _Score(None, en="no name on the document: the match cannot be exact",
+                                hi="दस्तावेज़ पर नाम नहीं है: मिलान पूरा नहीं हो सकता")
+    else:
+        scored["name"] = _Score(None, en="no name in the profile: the match cannot be exact",
+                                hi="प्रोफ़ाइल में नाम नहीं है: मिलान पूरा नहीं हो सकता")
     if profile.gender:
         scored["gender"] = score_gender(identity.gender, profile.gender)
     if profile.dob or profile.year_of_birth or profile.age is not None:
@@ -266,12 +279,15 @@ def match_identity(identity: Identity, profile: Profile | dict, *, min_match: in
     name = scored.get("name")
     if conflict:
         decision, passed = "mismatch", False
-    elif not weighted and "aadhaar_last4" not in scored:
+    elif not weighted:
         decision, passed = "insufficient", False
     elif all(s.exact for s in scored.values() if s.score is not None):
         decision, passed, value = "exact", True, 100
     else:
-        passed = value >= min_match and (name is None or name.score is None or name.score >= NAME_FLOOR)
+        passed = value >= min_match and (name.score is None or name.score >= NAME_FLOOR)
         decision = "partial" if passed else "mismatch"
+    if passed and name.score is None:
+        # the name is what makes it this member: an agreeing address or last 4 digits alone prove nothing
+        decision, passed = "insufficient", False
     return DemographicMatch(decision=decision, match_value=max(0, min(100, value)), passed=passed,
                             min_match=min_match, fields=fields, advisory=ADVISORY)

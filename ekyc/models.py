@@ -6,10 +6,11 @@ profiles given with a number keep only its last 4 digits.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 SCHEMA_VERSION = "1"
 
@@ -121,17 +122,26 @@ class VerificationResult(BaseModel):
     xml_base64: str | None = None         # only when PEHCHAAN_EKYC_KEEP_ARTIFACTS is set
 
 
+def _refuse(message: str) -> PydanticCustomError:
+    """A profile error whose message never quotes the value (it may be a number); the location names the field."""
+    return PydanticCustomError("profile_field", message)
+
+
 class Profile(BaseModel):
     """The member profile under approval, as far as a demographic match needs it.
 
-    ``aadhaar`` may be given full or masked; only its last 4 digits are kept.
+    ``aadhaar`` may be given full or masked; only its last 4 digits are kept. A VID
+    (16 digits) keeps nothing: its last 4 digits are not the Aadhaar's. A value the
+    officer gave that cannot be read is refused (never silently skipped), so an
+    "exact" match is never built on fields that were not compared.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    # the input may be personal data: keep it out of error texts
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True)
 
     name: str | None = None
     gender: str | None = None
-    dob: str | None = None                # YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY
+    dob: str | None = None                # YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (or a year)
     year_of_birth: int | None = None
     age: int | None = None
     relation_name: str | None = None      # father / husband name, compared with care-of
@@ -139,15 +149,94 @@ class Profile(BaseModel):
     district: str | None = None
     pincode: str | None = None
     aadhaar_last4: str | None = None
+    vid_given: bool = False               # a VID was given as "aadhaar": nothing of it is compared
+
+    @field_validator("name", "gender", "dob", "relation_name", "village", "district", "pincode",
+                     "aadhaar_last4", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("gender")
+    @classmethod
+    def _readable_gender(cls, v):
+        from ekyc.demographic import normalise_gender
+
+        if v is not None and normalise_gender(v) is None:
+            raise _refuse("not a gender we read: use M, F or T (or a word such as Female, "
+                                    "Male, Transgender, महिला, पुरुष)")
+        return v
+
+    @field_validator("dob")
+    @classmethod
+    def _readable_dob(cls, v):
+        from ekyc.demographic import parse_date
+
+        if v is None:
+            return v
+        d, year = parse_date(v)
+        if year is None:
+            raise _refuse("not a date we read (or not a real date): use YYYY-MM-DD, DD-MM-YYYY "
+                                 "or DD/MM/YYYY, or just the year")
+        if (d or date(year, 1, 1)) > date.today() or year < 1900:
+            raise _refuse("the date of birth is in the future or before 1900")
+        return v
+
+    @field_validator("year_of_birth")
+    @classmethod
+    def _plausible_year(cls, v):
+        if v is not None and not 1900 <= v <= date.today().year:
+            raise _refuse("must be a year between 1900 and this year")
+        return v
+
+    @field_validator("age")
+    @classmethod
+    def _plausible_age(cls, v):
+        if v is not None and not 0 <= v <= 130:
+            raise _refuse("must be between 0 and 130")
+        return v
+
+    @field_validator("pincode")
+    @classmethod
+    def _six_digit_pincode(cls, v):
+        if v is None:
+            return v
+        digits = "".join(v.split())
+        if not (len(digits) == 6 and digits.isascii() and digits.isdigit() and digits[0] != "0"):
+            raise _refuse("a pincode has 6 digits and does not start with 0")
+        return digits
+
+    @field_validator("aadhaar_last4")
+    @classmethod
+    def _four_digits(cls, v):
+        if v is not None and not (len(v.strip()) == 4 and v.strip().isascii() and v.strip().isdigit()):
+            raise _refuse("must be exactly the last 4 digits of the Aadhaar number")
+        return v if v is None else v.strip()
 
     @model_validator(mode="before")
     @classmethod
     def _drop_full_number(cls, data):
         if isinstance(data, dict) and "aadhaar" in data:
-            from ekyc.aadhaar import parse_aadhaar
+            from ekyc.aadhaar import _SEPARATORS, AadhaarKind, parse_aadhaar
 
             data = dict(data)
-            ev = parse_aadhaar(data.pop("aadhaar"))
-            if ev.last4 and not data.get("aadhaar_last4"):
+            value = data.pop("aadhaar")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+                raise _located("aadhaar", "must be written as text, e.g. \"XXXX XXXX 1234\"")
+            # classify only: an offline check has no use for a keyed token (nor a key file)
+            ev = parse_aadhaar(value, tokenise=False)
+            if ev.kind == AadhaarKind.INVALID:
+                raise _located("aadhaar", ev.reason or "not a valid Aadhaar number")
+            # "XXXX XXXX XXXX 2346" is a masked VID, not a masked Aadhaar
+            masked_vid = ev.kind == AadhaarKind.MASKED and len(_SEPARATORS.sub("", str(value))) == 16
+            if ev.kind == AadhaarKind.VID or masked_vid:
+                data["vid_given"] = True   # a VID's last 4 digits are not the Aadhaar's: keep none
+            elif ev.last4 and not data.get("aadhaar_last4"):
                 data["aadhaar_last4"] = ev.last4
         return data
+
+
+def _located(field: str, message: str) -> ValidationError:
+    """A model-level check's error, placed at ``field`` like a field's own (the value is not kept)."""
+    return ValidationError.from_exception_data(
+        "Profile", [InitErrorDetails(type=_refuse(message), loc=(field,), input="(not shown)")])

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 from signxml import XMLVerifier
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
-from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
+from signxml.exceptions import InvalidDigest, InvalidSignature
 from signxml.verifier import SignatureConfiguration
 
 from ekyc.aadhaar import AadhaarEvidence, AadhaarKind
@@ -33,6 +33,7 @@ from ekyc.errors import EkycError, ExitCode
 from ekyc.models import Address, Identity, Profile, SignatureReport, VerificationResult
 from ekyc.outcome import as_profile, check_email, check_mobile, conclude, failed
 from ekyc.reference import age_days, parse_reference_id
+from ekyc.secure_qr import reject_empty_claims
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 _AES = 99  # ZIP compression method id for WinZip AES entries
@@ -163,6 +164,8 @@ def _signature_parts(root: etree._Element) -> tuple[bytes, str]:
         raw = base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
         raise EkycError(ExitCode.MALFORMED, "the signature value is not valid base64") from None
+    if not raw:
+        raise EkycError(ExitCode.MALFORMED, "the XML signature has an empty SignatureValue")
     return raw, (method.get("Algorithm") if method is not None else "") or ""
 
 
@@ -214,7 +217,9 @@ def verify_xml_signature(xml: bytes, certs: list[TrustedCert]) -> SignedXml:
             altered = True      # SignedInfo verified under this key: the document changed after
         except InvalidSignature:
             altered = pkcs1_key_matches(cert.public_key, raw_sig)  # this key, other SignedInfo?
-        except SignXMLException:
+        except Exception:  # noqa: BLE001
+            # signxml/lxml/cryptography raise TypeError, ValueError... on odd signatures; bad input
+            # must end in an exit code, never in "internal error".
             raise EkycError(ExitCode.MALFORMED, "the XML signature is not of the form UIDAI uses") from None
         if altered:
             raise EkycError(ExitCode.SIGNATURE_INVALID,
@@ -298,6 +303,7 @@ def verify_offline_xml(source: bytes | str | Path, share_code: str, *,
     keep = _settings().ekyc_keep_artifacts if keep_artifacts is None else keep_artifacts
     signature = None
     try:
+        reject_empty_claims(mobile, email)
         prof = as_profile(profile)
         trusted = certs if certs is not None else load_trusted_certs(cert, cert_dir)
         xml = load_source(source, share_code)
@@ -315,7 +321,7 @@ def verify_offline_xml(source: bytes | str | Path, share_code: str, *,
             signature.valid = False
         return failed("offline_xml", err, signature=signature)
     last_digit = kyc.identity.aadhaar_last4[-1]
-    m = check_mobile(mobile, kyc.mobile_hash, last_digit, share_code) if mobile else None
-    e = check_email(email, kyc.email_hash, last_digit, share_code) if email else None
+    m = check_mobile(mobile, kyc.mobile_hash, last_digit, share_code) if mobile is not None else None
+    e = check_email(email, kyc.email_hash, last_digit, share_code) if email is not None else None
     return conclude("offline_xml", kyc.identity, signature, mobile=m, email=e, profile=prof,
                     min_match=min_match, xml_base64=base64.b64encode(xml).decode() if keep else None)

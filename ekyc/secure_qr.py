@@ -221,7 +221,7 @@ def legacy_identity(text: str) -> Identity:
     except (etree.XMLSyntaxError, ValueError):
         raise EkycError(ExitCode.MALFORMED, "the old-style (XML) QR could not be read") from None
     a = {k: (v or "").strip() for k, v in root.attrib.items()}
-    ev = parse_aadhaar(a.pop("uid", None))
+    ev = parse_aadhaar(a.pop("uid", None), tokenise=False)  # only last 4 are kept: no key, no key file
     del root, text  # the full number must not outlive this function
     dob = a.get("dob") or a.get("yob") or None
     return Identity(
@@ -270,6 +270,15 @@ def _settings():
     return get_settings()
 
 
+def reject_empty_claims(mobile: str | None, email: str | None) -> None:
+    """A mobile or email given but empty is a mistake (an unset shell variable, say), not "not given":
+    skipping it would report ok for a check the caller asked for."""
+    for what, value in (("mobile", mobile), ("email", email)):
+        if value is not None and not str(value).strip():
+            raise EkycError(ExitCode.MALFORMED, f"the {what} to check was given but is empty: give a {what} "
+                            "or leave the option out")
+
+
 def verify_secure_qr(data: str | None = None, *, image: str | Path | None = None,
                      cert: str | Path | None = None, cert_dir: str | Path | None = None,
                      certs: list[TrustedCert] | None = None, mobile: str | None = None,
@@ -279,6 +288,7 @@ def verify_secure_qr(data: str | None = None, *, image: str | Path | None = None
     keep = _settings().ekyc_keep_artifacts if keep_artifacts is None else keep_artifacts
     signature = None
     try:
+        reject_empty_claims(mobile, email)
         prof = as_profile(profile)
         trusted = certs if certs is not None else load_trusted_certs(cert, cert_dir)
         text = read_qr_image(image) if image is not None else (data or "")
@@ -311,6 +321,6 @@ def verify_secure_qr(data: str | None = None, *, image: str | Path | None = None
     single = payload.email_hash or payload.mobile_hash if payload.indicator in (1, 2) else None
     m_hash = payload.mobile_hash or single
     e_hash = payload.email_hash or single
-    m = check_mobile(mobile, m_hash.hex() if m_hash else None, last_digit, "") if mobile else None
-    e = check_email(email, e_hash.hex() if e_hash else None, last_digit, "") if email else None
+    m = None if mobile is None else check_mobile(mobile, m_hash.hex() if m_hash else None, last_digit, "")
+    e = None if email is None else check_email(email, e_hash.hex() if e_hash else None, last_digit, "")
     return conclude("secure_qr", identity, signature, mobile=m, email=e, profile=prof, min_match=min_match)

@@ -230,3 +230,35 @@ def test_real_command_line_no_stack_trace(tmp_path, cert):
     assert p.returncode == ExitCode.MALFORMED, p.stderr
     assert "Traceback" not in p.stderr + p.stdout
     assert json.loads(p.stdout)["error"]["kind"] == "malformed"
+
+
+def test_profile_value_never_echoed(tmp_path, cert, good_zip):
+    z = tmp_path / "offline.zip"
+    z.write_bytes(good_zip)
+    n = F.valid_aadhaar()
+    for value in (n, f"{n[:4]} {n[4:8]} {n[8:]}"):   # a number typed into --profile by mistake
+        code, out, output = run("verify-xml", z, "--share-code", SHARE, "--cert", cert, "--profile", value)
+        assert code == ExitCode.MALFORMED and n[:8] not in output and n[:4] + " " + n[4:8] not in output
+        assert "JSON object" in out["error"]["message"]["en"] and n[-4:] in out["error"]["message"]["en"]
+
+
+@pytest.mark.parametrize("option", ["--mobile", "--email"])
+def test_empty_mobile_or_email_option_is_refused(tmp_path, cert, good_zip, option):
+    z = tmp_path / "offline.zip"
+    z.write_bytes(good_zip)
+    code, out, _ = run("verify-xml", z, "--share-code", SHARE, "--cert", cert, option, "")
+    assert code == ExitCode.MALFORMED and out["ok"] is False and option[2:] in out["error"]["message"]["en"]
+    code, out, _ = run("verify-qr", "--data", F.secure_qr_digits(), "--cert", cert, option, "")
+    assert code == ExitCode.MALFORMED and out["ok"] is False
+
+
+@pytest.mark.parametrize("setting,value,expected,named", [
+    ("PEHCHAAN_VAULT_KMS_HOOK", "nosuchmod:f", ExitCode.VAULT_KEY_MISSING, "PEHCHAAN_VAULT_KMS_HOOK"),
+    ("PEHCHAAN_VAULT_KMS_HOOK", "json:no_such_function", ExitCode.VAULT_KEY_MISSING, "PEHCHAAN_VAULT_KMS_HOOK"),
+    ("PEHCHAAN_DATABASE_URL", "sqlite:////proc/x/v.db", ExitCode.USAGE, "PEHCHAAN_DATABASE_URL"),
+    ("PEHCHAAN_DATABASE_URL", "nosuchdb://x", ExitCode.USAGE, "PEHCHAAN_DATABASE_URL"),
+])
+def test_rotate_key_configuration_errors_are_clean(monkeypatch, tmp_path, setting, value, expected, named):
+    F.configure_env(monkeypatch, tmp_path, **{setting: value})
+    code, out, output = run("rotate-key")
+    assert code == expected and out["ok"] is False and named in out["error"]["message"]["en"], output

@@ -94,7 +94,6 @@ def test_gender_and_last4_are_conflicts():
 @pytest.mark.parametrize("prof,score,exact", [
     ({"dob": "15-08-1985"}, 100, True),
     ({"dob": "1985-08-15"}, 100, True),
-    ({"dob": "08/15/1985"}, None, False),      # not a date we read: month 15
     ({"dob": "1985-08-07"}, 70, False),        # same year
     ({"year_of_birth": 1985}, 100, True),
     ({"year_of_birth": 1986}, 50, False),
@@ -145,7 +144,88 @@ def test_insufficient_profile():
     m = match_identity(identity(), {}, min_match=80, today=TODAY)
     assert m.decision == "insufficient" and not m.passed
     m = match_identity(identity(), {"aadhaar_last4": "4821"}, min_match=80, today=TODAY)
-    assert m.decision == "exact" and m.passed
+    assert m.decision == "insufficient" and not m.passed
+
+
+@pytest.mark.parametrize("prof", [
+    {"aadhaar": "XXXX XXXX 4821"},
+    {"village": "Bodh Gaya", "pincode": "823001"},
+    {"aadhaar": "XXXX XXXX 4821", "gender": "F", "dob": "1985-08-15", "village": "Bodh Gaya"},
+])
+def test_no_exact_without_a_name(prof):
+    m = match_identity(identity(), prof, min_match=80, today=TODAY)
+    assert m.decision == "insufficient" and not m.passed
+    assert "no name in the profile" in fields(m)["name"].reason.en
+
+
+def test_no_exact_when_the_document_has_no_name():
+    m = match_identity(identity(name=None), FULL, min_match=80, today=TODAY)
+    assert m.decision == "insufficient" and not m.passed
+    assert "no name on the document" in fields(m)["name"].reason.en
+
+
+BAD = "234567890123"   # 12 digits, wrong check digit
+
+
+@pytest.mark.parametrize("extra,where", [
+    ({"gender": "X"}, "gender"),
+    ({"dob": "2099-02-31"}, "dob"),           # no such day
+    ({"dob": "15 Aug 1985"}, "dob"),          # not a form we read
+    ({"dob": "08/15/1985"}, "dob"),           # month 15
+    ({"dob": "2099-01-01"}, "dob"),           # in the future
+    ({"pincode": "82300"}, "pincode"),
+    ({"aadhaar": BAD}, "aadhaar"),
+    ({"aadhaar": ["x"]}, "aadhaar"),
+    ({"aadhaar_last4": "48"}, "aadhaar_last4"),
+])
+def test_unreadable_profile_field_is_refused_not_skipped(extra, where):
+    from ekyc.errors import EkycError, ExitCode
+    from ekyc.outcome import as_profile
+
+    with pytest.raises(EkycError) as exc:
+        as_profile(dict(name="Sunita Devi", **extra))
+    assert exc.value.code == ExitCode.MALFORMED
+    assert f"not valid: {where}:" in str(exc.value)
+    assert BAD not in str(exc.value) and "7890" not in str(exc.value)
+    with pytest.raises(ValueError) as exc2:
+        match_identity(identity(), dict(name="Sunita Devi", **extra), min_match=80, today=TODAY)
+    assert BAD not in str(exc2.value)
+
+
+def test_common_forms_are_accepted():
+    for prof in ({"gender": "Female"}, {"gender": "f"}, {"gender": "महिला"}, {"dob": "15-08-1985"},
+                 {"dob": "15/08/1985"}, {"dob": "1985"}, {"pincode": "823 001"}, {"aadhaar": "XXXX XXXX 4821"},
+                 {"aadhaar": " "}, {"gender": ""}):
+        m = match_identity(identity(), dict(name="Sunita Devi", **prof), min_match=80, today=TODAY)
+        assert m.decision == "exact" and m.passed, prof
+
+
+def _number(prefix: str) -> str:
+    from ekyc.aadhaar import verhoeff_check_digit
+    return prefix + verhoeff_check_digit(prefix)
+
+
+def test_a_vid_is_not_compared_with_the_aadhaar_last4():
+    vid = _number("912345678901234")           # a VID, Verhoeff-valid; last 4 are not 4821
+    for given in (vid, "XXXX XXXX XXXX " + vid[-4:]):
+        p = Profile.model_validate({"aadhaar": given})
+        assert p.aadhaar_last4 is None and p.vid_given
+        m = match_identity(identity(), dict(FULL, aadhaar_last4=None, aadhaar=given), min_match=80, today=TODAY)
+        assert m.decision == "exact" and m.passed
+        f = fields(m)["aadhaar_last4"]
+        assert f.score is None and not f.conflict and "Virtual ID" in f.reason.en
+        assert vid not in m.model_dump_json()
+    assert Profile.model_validate({"aadhaar": "XXXX XXXX 4821"}).aadhaar_last4 == "4821"
+
+
+def test_profile_parsing_makes_no_token(monkeypatch):
+    import ekyc.aadhaar
+
+    def no_token(*a, **k):
+        raise AssertionError("a keyed token was made for an offline profile")
+    monkeypatch.setattr(ekyc.aadhaar, "make_token", no_token)
+    p = Profile.model_validate({"aadhaar": _number("23456789012"), "name": "Sunita Devi"})
+    assert p.aadhaar_last4 == _number("23456789012")[-4:]
 
 
 def test_gender_words():

@@ -230,7 +230,7 @@ def test_profile_last4_must_match_reference_id(good_xml, uidai):
     assert r.exit_code == ExitCode.PROFILE_MISMATCH == 17
     assert r.profile_match.decision == "mismatch"
     assert any(f.field == "aadhaar_last4" and f.conflict for f in r.profile_match.fields)
-    r = verify_offline_xml(z, SHARE, certs=uidai, profile={"aadhaar_last4": "4821", "gender": "female"})
+    r = verify_offline_xml(z, SHARE, certs=uidai, profile={"name": "Sunita Devi", "aadhaar_last4": "4821", "gender": "female"})
     assert r.ok and r.profile_match.decision == "exact"
 
 
@@ -297,3 +297,19 @@ def test_signature_verification_uses_correct_c14n_not_libxml2_in_place(good_xml,
     correct = ET.canonicalize(etree.tostring(si).decode()).encode()
     assert b'xmlns=""' not in correct
     assert verify_offline_xml(good_xml, SHARE, certs=uidai).ok
+
+
+@pytest.mark.parametrize("value", ["", "   ", "@@@@"])
+def test_unusable_signature_value_is_malformed_not_a_crash(good_xml, uidai, value):
+    root = etree.fromstring(good_xml)
+    root.find(f".//{{{F.DSIG}}}SignatureValue").text = value
+    r = verify_offline_xml(etree.tostring(root), SHARE, certs=uidai)
+    assert r.exit_code == ExitCode.MALFORMED, r.error
+    assert r.identity is None
+
+
+@pytest.mark.parametrize("field", ["mobile", "email"])
+def test_explicitly_empty_mobile_or_email_is_refused(good_xml, uidai, field):
+    r = verify_offline_xml(good_xml, SHARE, certs=uidai, **{field: ""})
+    assert r.exit_code == ExitCode.MALFORMED and not r.ok and field in r.error.message.en
+    assert verify_offline_xml(good_xml, SHARE, certs=uidai, **{field: None}).ok   # not given: fine

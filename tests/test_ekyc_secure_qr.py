@@ -241,3 +241,23 @@ def test_single_hash_checked_whatever_the_indicator_says(uidai):
     assert r.ok and r.mobile.verified
     r = verify_secure_qr(F.qr_digits(F.sign_qr(relabelled, F.signer())), certs=uidai, mobile="9800000001")
     assert r.exit_code == ExitCode.MOBILE_MISMATCH
+
+
+def test_legacy_qr_needs_no_key_and_writes_nothing(uidai, monkeypatch, tmp_path):
+    from dedup.settings import get_settings
+
+    monkeypatch.delenv("PEHCHAAN_TOKEN_KEY")   # no key configured: tokenising would create keys.json
+    get_settings.cache_clear()
+    n = F.valid_aadhaar()
+    r = verify_secure_qr(f'<PrintLetterBarcodeData uid="{n}" name="Sunita Devi" gender="F" yob="1985"/>',
+                         certs=uidai)
+    assert r.exit_code == ExitCode.UNSIGNED_LEGACY_QR and r.identity.aadhaar_last4 == n[-4:]
+    assert not (tmp_path / "keys.json").exists() and not (tmp_path / ".pehchaan").exists()
+
+
+@pytest.mark.parametrize("field", ["mobile", "email"])
+def test_explicitly_empty_mobile_or_email_is_refused(uidai, field):
+    digits = F.secure_qr_digits()
+    r = verify_secure_qr(digits, certs=uidai, **{field: " "})
+    assert r.exit_code == ExitCode.MALFORMED and not r.ok and field in r.error.message.en
+    assert verify_secure_qr(digits, certs=uidai, **{field: None}).ok
