@@ -182,18 +182,14 @@ class Profile(BaseModel):
             raise _refuse("the date of birth is in the future or before 1900")
         return v
 
-    @field_validator("year_of_birth")
+    @field_validator("year_of_birth", "age")
     @classmethod
-    def _plausible_year(cls, v):
-        if v is not None and not 1900 <= v <= date.today().year:
-            raise _refuse("must be a year between 1900 and this year")
-        return v
-
-    @field_validator("age")
-    @classmethod
-    def _plausible_age(cls, v):
-        if v is not None and not 0 <= v <= 130:
-            raise _refuse("must be between 0 and 130")
+    def _plausible_number(cls, v, info):
+        """A year of birth from 1900 to this year; an age from 0 to 130."""
+        low, high, what = ((1900, date.today().year, "a year between 1900 and this year")
+                           if info.field_name == "year_of_birth" else (0, 130, "between 0 and 130"))
+        if v is not None and not low <= v <= high:
+            raise _refuse(f"must be {what}")
         return v
 
     @field_validator("pincode")
