@@ -25,10 +25,11 @@ def clean_cell(value: object) -> str:
 # otherwise, however it is written: "2345 6789 0123", "2345-6789-0123", "2345.6789.0123",
 # "2345/6789/0123", double or no-break spaces, Devanagari digits. 9, because accounts
 # start at 9 digits; dates (8 digits) and ages stay readable.
-_SEPARATORS = "[ \\-./\u00a0\u2007\u202f]{0,2}"
-LONG_DIGITS = re.compile(rf"(?<!\d)\d(?:{_SEPARATORS}\d){{8,}}(?!\d)")
+SEPARATORS = "[ \\-./\u00a0\u2007\u202f]{0,2}"
+LONG_DIGITS = re.compile(rf"(?<!\d)\d(?:{SEPARATORS}\d){{8,}}(?!\d)")
 # the same for Arrow's RE2 (whose \d is ASCII only), to find the few cells worth a look
-LONG_DIGITS_ARROW = r"\p{Nd}(?:[ \-./\x{a0}\x{2007}\x{202f}]{0,2}\p{Nd}){8,}"
+SEPARATORS_ARROW = r"[ \-./\x{a0}\x{2007}\x{202f}]{0,2}"
+LONG_DIGITS_ARROW = rf"\p{{Nd}}(?:{SEPARATORS_ARROW}\p{{Nd}}){{8,}}"
 
 
 def _mask_run(m: re.Match) -> str:

@@ -49,14 +49,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
 
-from dedup.cells import LONG_DIGITS, LONG_DIGITS_ARROW, scrub
+from dedup.cells import LONG_DIGITS, LONG_DIGITS_ARROW, SEPARATORS, SEPARATORS_ARROW, scrub
 from dedup.dates import parse_date
 from dedup.header_aliases import (REQUIRED, alias_lookup, example_headers, looks_like,
                                   resolve_header, resolve_headers)
 from dedup.mobile import normalise_mobile
 from dedup.readers import EXTRA_FIELDS, Chunk, ExportFileError, Table, frame_table, open_table
 from dedup.schema import CLEAN_MEMBER_COLUMNS
-from ekyc.aadhaar import AadhaarKind, parse_aadhaar, verhoeff_checksum_ok
+from ekyc.aadhaar import AadhaarKind, parse_aadhaar
 from ekyc.bank import parse_bank
 from ekyc.keys import token_key
 from ekyc.tokens import make_token
@@ -86,8 +86,6 @@ LABELS = {
 ID_FIELDS = frozenset({"member_id", "shg_id", "cbo_id", "parent_id"})
 LOCATION_FIELDS = ("state", "district", "block", "panchayat", "village")
 
-# Runs of 11+ digits (spaces/hyphens allowed between): Aadhaar, VID, most account numbers.
-_LONG_DIGITS = LONG_DIGITS
 _EXCEL_SCI = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 LONG_NUMBER_HIDDEN = "a long number (Aadhaar or account?) in this text was hidden"
 EXCEL_LOST_DIGITS = ("this number is in 1.2E+15 form and has lost digits (Excel, or a number "
@@ -300,12 +298,11 @@ def _text(v: str) -> tuple[str | None, str | None]:
     t = v.strip()
     if t.lower() in NULL_TEXTS:
         return None, None
-    if _LONG_DIGITS.search(t):
+    if LONG_DIGITS.search(t):
         return scrub(t), LONG_NUMBER_HIDDEN
     return t, None
 
 
-_LONG_DIGITS_ARROW = LONG_DIGITS_ARROW
 _NULL_ARROW = pa.array(sorted(NULL_TEXTS))
 
 
@@ -324,17 +321,16 @@ def _texts(values: np.ndarray, hide_long_numbers: bool = True) -> tuple[np.ndarr
     why = _none(n)
     if not hide_long_numbers:
         return _ids(fixed.astype(object))
-    long_idx = np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, _LONG_DIGITS_ARROW), False)
+    long_idx = np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, LONG_DIGITS_ARROW), False)
                               .to_numpy(zero_copy_only=False))
     for i in long_idx:
         fixed[i], why[i] = _text(fixed[i])
     return fixed.astype(object), why
 
 
-# separated as dedup/cells.py reads long numbers; any script's digits
-_ID_SEP = "[ \\-./\u00a0\u2007\u202f]{0,2}"
-_AADHAAR_IN_ID = re.compile(rf"(?<!\d)(\d{{4}}){_ID_SEP}(\d{{4}}){_ID_SEP}(\d{{4}})(?!\d)")
-_AADHAAR_IN_ID_ARROW = r"\p{Nd}{4}[ \-./\x{a0}\x{2007}\x{202f}]{0,2}\p{Nd}{4}[ \-./\x{a0}\x{2007}\x{202f}]{0,2}\p{Nd}{4}"
+# 12 digits, separated as dedup/cells.py reads long numbers, in any script's digits
+_AADHAAR_IN_ID = re.compile(rf"(?<!\d)(\d{{4}}){SEPARATORS}(\d{{4}}){SEPARATORS}(\d{{4}})(?!\d)")
+_AADHAAR_IN_ID_ARROW = rf"\p{{Nd}}{{4}}{SEPARATORS_ARROW}\p{{Nd}}{{4}}{SEPARATORS_ARROW}\p{{Nd}}{{4}}"
 AADHAAR_AS_ID = "an Aadhaar number used as an ID was replaced by a keyed token (HIDDEN-...)"
 
 
@@ -346,9 +342,14 @@ def id_text(v: str) -> tuple[str, str | None]:
     last 4 digits would make different IDs equal."""
     for m in _AADHAAR_IN_ID.finditer(v):
         digits = "".join(str(unicodedata.digit(c)) for c in "".join(m.groups()))  # ASCII, any script
-        if digits[0] in "23456789" and verhoeff_checksum_ok(digits):
+        if _is_aadhaar(digits):
             return "HIDDEN-" + make_token("id", digits).rsplit(":", 1)[-1][:16], AADHAAR_AS_ID
     return v, None
+
+
+def _is_aadhaar(digits: str) -> bool:
+    """A valid full Aadhaar number, as ekyc.aadhaar decides it (no token made)."""
+    return parse_aadhaar(digits, tokenise=False).kind == AadhaarKind.FULL
 
 
 def _ids(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -424,7 +425,7 @@ def _mobile(v: str) -> tuple[str | None, str | None]:
     digits = re.sub(r"\D", "", v)
     # "91" + a 10-digit mobile is also 12 digits; one in ten such numbers passes the Aadhaar
     # check and is refused, which is cheaper than keeping 10 digits of someone's Aadhaar.
-    if len(digits) == 12 and "+" not in v and digits[0] in "23456789" and verhoeff_checksum_ok(digits):
+    if len(digits) == 12 and "+" not in v and _is_aadhaar(digits):
         return None, AADHAAR_IN_MOBILE
     return normalise_mobile(v)
 
@@ -723,8 +724,10 @@ def _none(n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
-def _row_checks(ch: Chunk, ctx: _Ctx, required: list[str]) -> tuple[_Rejects, dict[str, np.ndarray]]:
-    """Malformed rows and empty required values; returns the stripped required values too."""
+def _row_checks(ch: Chunk, ctx: _Ctx, required: list[str]
+                ) -> tuple[_Rejects, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Malformed rows and empty required values; returns the stripped required values too,
+    and why each was changed (an ID holding an Aadhaar number)."""
     rej = _Rejects(ctx, len(ch.frame))
     bad_width = ch.field_counts != ctx.width
     for i in np.flatnonzero(bad_width):
@@ -736,12 +739,13 @@ def _row_checks(ch: Chunk, ctx: _Ctx, required: list[str]) -> tuple[_Rejects, di
             rej.add(i, "(whole row)", f"this row has values beyond the last titled column ({k} values, "
                     f"{ctx.width} columns): a comma or tab inside a value?", "more values than columns")
     values: dict[str, np.ndarray] = {}
+    whys: dict[str, np.ndarray] = {}
     for name in required:
-        texts = _texts(_col(ch, ctx, name), hide_long_numbers=name not in ID_FIELDS)[0]
+        texts, whys[name] = _texts(_col(ch, ctx, name), hide_long_numbers=name not in ID_FIELDS)
         values[name] = texts
         for i in np.flatnonzero(pd.isna(texts) & ~bad_width):
             rej.add(i, name, f"{LABELS.get(name, name)} is empty; it is required")
-    return rej, values
+    return rej, values, whys
 
 
 # --------------------------------------------------------------------------- members
@@ -749,7 +753,7 @@ def _row_checks(ch: Chunk, ctx: _Ctx, required: list[str]) -> tuple[_Rejects, di
 def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
     tokens = tokens or _Tokens(ch, ctx)  # privacy first: raw numbers leave the chunk here
     rows = ch.rows
-    rej, req = _row_checks(ch, ctx, ["member_id", "member_name"])
+    rej, req, req_why = _row_checks(ch, ctx, ["member_id", "member_name"])
     ids, names = req["member_id"], req["member_name"]
     name_arr = pa.array(names, pa.string(), from_pandas=True)
     qmarks = pc.fill_null(pc.match_substring_regex(name_arr, r"^[?\s]+$"), False).to_numpy(zero_copy_only=False)
@@ -784,9 +788,8 @@ def _members_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Pa
         return res
 
     out: dict[str, object] = {"member_id": a_ids, "source_row": a_rows}
-    hidden = np.array([isinstance(v, str) and v.startswith("HIDDEN-") for v in a_ids], dtype=bool)
-    if hidden.any():  # say why the ID the officer typed is not the one in the results
-        issues.add("member_id", a_rows, [a_ids], a_ids, np.where(hidden, AADHAAR_AS_ID, None), None)
+    # say why the ID the officer typed is not the one in the results
+    issues.add("member_id", a_rows, [a_ids], a_ids, req_why["member_id"][acc], None)
     for name in ("state", "district", "block", "panchayat", "village", "shg_id", "shg_name",
                  "member_name", "relation_name"):
         fixed, why = _texts(_col(ch, ctx, name)[acc], hide_long_numbers=name not in ID_FIELDS)
@@ -843,7 +846,7 @@ def _arrow(values, type_: pa.DataType) -> pa.Array:
 def _cbos_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
     tok = (tokens or _Tokens(ch, ctx)).result()
     rows = ch.rows
-    rej, req = _row_checks(ch, ctx, ["cbo_id", "cbo_name", "cbo_type"])
+    rej, req, _ = _row_checks(ch, ctx, ["cbo_id", "cbo_name", "cbo_type"])
     ids = req["cbo_id"]
     types = np.array([_CBO_TYPE.get(_key(t)) if t else None for t in req["cbo_type"]], dtype=object)
     for i in np.flatnonzero(~rej.mask & pd.isna(types)):
@@ -900,7 +903,7 @@ def _a(cbo_type: str) -> str:
 
 def _memberships_chunk(ch: Chunk, ctx: _Ctx, tokens: "_Tokens | None" = None) -> _Part:
     rows = ch.rows
-    rej, req = _row_checks(ch, ctx, ["cbo_id", "member_id"])
+    rej, req, _ = _row_checks(ch, ctx, ["cbo_id", "member_id"])
     cbo, mem = req["cbo_id"], req["member_id"]
     members: set | None = ctx.extra_state.get("members")
     cbos: dict | None = ctx.extra_state.get("cbos")

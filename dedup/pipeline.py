@@ -17,7 +17,7 @@ from dedup import atomic
 from dedup.engine import predict, train
 from dedup.clusters import clusters_from_pairs
 from dedup.features import member_features
-from dedup.importer import OUTPUT_FILES, import_members
+from dedup.importer import OUTPUT_FILES, ExportFileError, import_cbos, import_members
 from dedup.placeholders import COLUMNS as PLACEHOLDER_COLUMNS
 from dedup.placeholders import blank_placeholders, find_placeholders
 from dedup.placeholders import summary_rows as placeholder_rows
@@ -253,12 +253,10 @@ def _check_inputs(input_path: Path, opts: RunOptions, out_dir: Path) -> None:
     """Stop before anything in the output folder is touched: a mistyped input must not cost
     the last run's results, and an input kept in the output folder under an output's name
     (a corrected rejects.csv imported again, say) must not be deleted or overwritten."""
-    from dedup.importer import ExportFileError
-
     given = [("input", input_path)] + ([("CBO file", Path(opts.cbos_path))] if opts.cbos_path else [])
     for what, path in given:
         if not path.exists():
-            raise ExportFileError(f"{what} not found: {path}" if what != "input" else f"File not found: {path}")
+            raise ExportFileError(f"{'File' if what == 'input' else what} not found: {path}")
         if path.resolve().parent == out_dir.resolve() and (
                 path.name in RUN_WRITES or path.name.startswith(tuple(f".{n}." for n in RUN_WRITES))):
             raise ExportFileError(
@@ -293,7 +291,6 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             # The CBO file too, now: a wrong one must stop the run before minutes of scoring.
             cbos = None
             if opts.cbos_path:
-                from dedup.importer import ExportFileError, import_cbos
                 try:
                     cbos = import_cbos(Path(opts.cbos_path), out_dir / "cbo_import").load()
                 except ExportFileError as e:
@@ -367,6 +364,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             files["placeholders"] = atomic.write_frame(out_dir / "placeholders", found[PLACEHOLDER_COLUMNS],
                                                        "parquet")
             by_class = pairs_out["duplicate_class"].value_counts().to_dict()
+            surplus, certain = _surplus(clusters), _surplus_certain(clusters)
             flags = pairs_out["flags"].str.split(";").explode()
             summary = {
                 "input": str(input_path),
@@ -386,11 +384,11 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                     "confirmed": int(clusters.loc[clusters.cluster_class == CONFIRMED, "cluster_id"].nunique()),
                     "potential": int(clusters.loc[clusters.cluster_class == POTENTIAL, "cluster_id"].nunique()),
                     "members_in_clusters": int((clusters.cluster_class != "unique").sum()),
-                    "surplus_records": _surplus(clusters),
+                    "surplus_records": surplus,
                     # of which certain (members joined by the same Aadhaar, in whatever cluster)
                     # and the rest, awaiting a block manager's review
-                    "surplus_records_confirmed": _surplus_certain(clusters),
-                    "surplus_records_potential": _surplus(clusters) - _surplus_certain(clusters),
+                    "surplus_records_confirmed": certain,
+                    "surplus_records_potential": surplus - certain,
                 },
                 "by_block": _by_place(clusters, members),
                 "parts": describe(parts),

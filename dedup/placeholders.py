@@ -32,10 +32,11 @@ def find_placeholders(features: pd.DataFrame, bank_last4: pd.Series | None = Non
     for col, limit in MAX_SHARED.items():
         if col not in features:
             continue
-        sub = features[["district", "block", "block_key", col]].dropna(subset=["block_key", col])
-        counts = sub.groupby(["block_key", col], sort=False).size()
+        sub = features[["block_key", col]].dropna()
+        groups = pd.Series(sub.index, index=sub.index).groupby([sub["block_key"], sub[col]], sort=False)
+        counts, firsts = groups.size(), groups.first()  # a member of each group, for names and last 4
         for (block_key, value), n in counts[counts > limit].items():
-            first = sub[(sub["block_key"] == block_key) & (sub[col] == value)].index[0]
+            first = firsts[(block_key, value)]
             if col == "mobile":
                 shown = "XXXXXX" + str(value)[-4:]
             elif col == "bank_token":
@@ -46,8 +47,7 @@ def find_placeholders(features: pd.DataFrame, bank_last4: pd.Series | None = Non
             rows.append({"column": col, "field": LABELS[col], "district": features.at[first, "district"],
                          "block": features.at[first, "block"], "block_key": block_key, "value": value,
                          "shown": shown, "members": int(n)})
-    return pd.DataFrame(rows, columns=["column", "field", "district", "block", "block_key", "value",
-                                       "shown", "members"])
+    return pd.DataFrame(rows, columns=COLUMNS[:3] + ["field", "shown"] + COLUMNS[3:])
 
 
 # A default date is no year of birth either: blank everything read from it.

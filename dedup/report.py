@@ -177,8 +177,8 @@ wait for the block manager's decision.</p>
 <span class="kpi"><b>{s['pairs_compared']:,}</b>pairs compared</span>
 <span class="kpi"><b>{s['pairs']['confirmed']:,}</b>confirmed pairs</span>
 <span class="kpi"><b>{s['pairs']['potential']:,}</b>potential pairs</span>
-<span class="kpi"><b>{s['clusters'].get('surplus_records_confirmed', 0):,}</b>surplus records, certain (Aadhaar)</span>
-<span class="kpi"><b>{s['clusters'].get('surplus_records_potential', 0):,}</b>surplus records awaiting review</span>
+<span class="kpi"><b>{s['clusters']['surplus_records_confirmed']:,}</b>surplus records, certain (Aadhaar)</span>
+<span class="kpi"><b>{s['clusters']['surplus_records_potential']:,}</b>surplus records awaiting review</span>
 </div>
 <h2>Match weight of scored pairs</h2>
 <p>{len(scored):,} of the {s['pairs_compared']:,} pairs compared; the rest weighed below
