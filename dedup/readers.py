@@ -477,6 +477,10 @@ def unsaved_formula_columns(path: Path, sheet: str, header_row: int, width: int)
     as empty and a whole column would be blanked without a word. Only the first
     FORMULA_SAMPLE_ROWS data rows of the sheet XML are parsed, so this stays cheap. A formula
     whose saved result is an empty string (t="str") is not counted.
+
+    Hand-read rather than through openpyxl, because openpyxl returns None both for a formula
+    never computed and for one whose saved result is empty text (Excel's =IF(...,"",...),
+    common in MIS sheets): only the cell's XML tells them apart.
     """
     found: set[int] = set()
     last_row = header_row + FORMULA_SAMPLE_ROWS
