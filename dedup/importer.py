@@ -449,7 +449,9 @@ def _aadhaar(v: str) -> tuple[str, str | None, str | None, str | None, str]:
     ev = parse_aadhaar(v)
     if ev.kind == AadhaarKind.INVALID:
         return ev.kind.value, None, None, ev.reason, HIDDEN
-    return ev.kind.value, ev.token, ev.last4, None, (ev.masked or "")
+    # a masked VID is a VID: its last 4 digits must not stand for the Aadhaar's (clusters, rules)
+    kind = AadhaarKind.VID.value if ev.masked_vid else ev.kind.value
+    return kind, ev.token, ev.last4, None, (ev.masked or "")
 
 
 def mask_account(v: str) -> str:

@@ -70,12 +70,15 @@ class AadhaarEvidence:
     token: str | None = None
     last4: str | None = None
     reason: str | None = None  # why it is invalid, in words a data officer reads
+    # a masked Virtual ID ("XXXX XXXX XXXX 2346"): its last 4 digits are not the Aadhaar's
+    masked_vid: bool = False
 
     @property
     def masked(self) -> str | None:
         if not self.last4:
             return None
-        return ("XXXX XXXX XXXX " if self.kind == AadhaarKind.VID else "XXXX XXXX ") + self.last4
+        vid = self.kind == AadhaarKind.VID or self.masked_vid
+        return ("XXXX XXXX XXXX " if vid else "XXXX XXXX ") + self.last4
 
     @property
     def usable(self) -> bool:
@@ -96,7 +99,7 @@ def parse_aadhaar(value: object, *, tokenise: bool = True) -> AadhaarEvidence:
     compact = _SEPARATORS.sub("", text)
     m = _MASKED.match(compact)
     if m:
-        return AadhaarEvidence(AadhaarKind.MASKED, last4=m.group(1))
+        return AadhaarEvidence(AadhaarKind.MASKED, last4=m.group(1), masked_vid=len(compact) == 16)
     if not compact.isdigit():
         return AadhaarEvidence(AadhaarKind.INVALID, reason="Aadhaar must contain only digits "
                                "(or XXXX XXXX 1234 when masked)")

@@ -213,7 +213,7 @@ class Profile(BaseModel):
     @classmethod
     def _drop_full_number(cls, data):
         if isinstance(data, dict) and "aadhaar" in data:
-            from ekyc.aadhaar import _SEPARATORS, AadhaarKind, parse_aadhaar
+            from ekyc.aadhaar import AadhaarKind, parse_aadhaar
 
             data = dict(data)
             value = data.pop("aadhaar")
@@ -223,9 +223,7 @@ class Profile(BaseModel):
             ev = parse_aadhaar(value, tokenise=False)
             if ev.kind == AadhaarKind.INVALID:
                 raise _located("aadhaar", ev.reason or "not a valid Aadhaar number")
-            # "XXXX XXXX XXXX 2346" is a masked VID, not a masked Aadhaar
-            masked_vid = ev.kind == AadhaarKind.MASKED and len(_SEPARATORS.sub("", str(value))) == 16
-            if ev.kind == AadhaarKind.VID or masked_vid:
+            if ev.kind == AadhaarKind.VID or ev.masked_vid:
                 data["vid_given"] = True   # a VID's last 4 digits are not the Aadhaar's: keep none
             elif ev.last4 and not data.get("aadhaar_last4"):
                 data["aadhaar_last4"] = ev.last4

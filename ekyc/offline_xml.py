@@ -31,9 +31,9 @@ from ekyc.aadhaar import AadhaarEvidence, AadhaarKind
 from ekyc.certs import TrustedCert, check_validity, load_trusted_certs, pkcs1_key_matches
 from ekyc.errors import EkycError, ExitCode
 from ekyc.models import Address, Identity, Profile, SignatureReport, VerificationResult
-from ekyc.outcome import as_profile, check_email, check_mobile, conclude, failed
+from ekyc.outcome import (as_profile, check_email, check_mobile, conclude, failed,
+                           reject_empty_claims)
 from ekyc.reference import age_days, parse_reference_id
-from ekyc.secure_qr import reject_empty_claims
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 _AES = 99  # ZIP compression method id for WinZip AES entries

@@ -26,6 +26,15 @@ def failed(kind: Kind, err: EkycError, **parts) -> VerificationResult:
     return VerificationResult(kind=kind, ok=False, exit_code=int(err.code), error=error_info(err), **parts)
 
 
+def reject_empty_claims(mobile: str | None, email: str | None) -> None:
+    """A mobile or email given but empty is a mistake (an unset shell variable, say), not "not given":
+    skipping it would report ok for a check the caller asked for."""
+    for what, value in (("mobile", mobile), ("email", email)):
+        if value is not None and not str(value).strip():
+            raise EkycError(ExitCode.MALFORMED, f"the {what} to check was given but is empty: give a {what} "
+                            "or leave the option out")
+
+
 def check_mobile(claimed: str, stored_hex: str | None, last_digit: str, salt: str) -> ContactCheck:
     if not stored_hex:
         return ContactCheck(verified=False, reason=Message(

@@ -32,7 +32,8 @@ from ekyc.aadhaar import AadhaarEvidence, AadhaarKind, parse_aadhaar
 from ekyc.certs import TrustedCert, check_validity, load_trusted_certs, pkcs1_key_matches, rsa_verify
 from ekyc.errors import EkycError, ExitCode
 from ekyc.models import Address, Identity, Profile, SignatureReport, VerificationResult
-from ekyc.outcome import as_profile, check_email, check_mobile, conclude, error_info, failed
+from ekyc.outcome import (as_profile, check_email, check_mobile, conclude, error_info, failed,
+                           reject_empty_claims)
 from ekyc.reference import age_days, parse_reference_id
 
 MAX_DIGITS = 12_000          # a real Secure QR is ~2,500-3,500 digits
@@ -268,15 +269,6 @@ def _settings():
     from dedup.settings import get_settings
 
     return get_settings()
-
-
-def reject_empty_claims(mobile: str | None, email: str | None) -> None:
-    """A mobile or email given but empty is a mistake (an unset shell variable, say), not "not given":
-    skipping it would report ok for a check the caller asked for."""
-    for what, value in (("mobile", mobile), ("email", email)):
-        if value is not None and not str(value).strip():
-            raise EkycError(ExitCode.MALFORMED, f"the {what} to check was given but is empty: give a {what} "
-                            "or leave the option out")
 
 
 def verify_secure_qr(data: str | None = None, *, image: str | Path | None = None,

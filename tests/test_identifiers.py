@@ -243,7 +243,15 @@ def test_invalid_number_reason_does_not_quote_it():
 
 def test_evidence_holds_no_number_field():
     names = {f.name for f in dataclasses.fields(AadhaarEvidence)}
-    assert names == {"kind", "token", "last4", "reason"}
+    assert names == {"kind", "token", "last4", "reason", "masked_vid"}   # masked_vid: a bool
+
+
+def test_a_masked_vid_is_told_from_a_masked_aadhaar():
+    """Its last 4 digits are the VID's, not the Aadhaar's: nothing may compare them as such."""
+    vid, aadhaar = parse_aadhaar("XXXX XXXX XXXX 2346"), parse_aadhaar("XXXX XXXX 2346")
+    assert vid.kind == aadhaar.kind == AadhaarKind.MASKED
+    assert vid.masked_vid and not aadhaar.masked_vid
+    assert vid.masked == "XXXX XXXX XXXX 2346" and aadhaar.masked == "XXXX XXXX 2346"
 
 
 # ---------------------------------------------------------------- bank

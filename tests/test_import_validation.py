@@ -288,3 +288,15 @@ def test_memberships_reference_file_given_but_missing_is_an_error(tmp_path):
     (tmp_path / "bad.parquet").write_text("not parquet")
     with pytest.raises(ExportFileError, match="not a clean file"):
         import_memberships(path, tmp_path / "out", cbos=tmp_path / "bad.parquet")
+
+
+def test_a_masked_vid_is_imported_as_a_vid_not_as_aadhaar_digits():
+    """Its last 4 digits are the VID's: read as a masked Aadhaar they would keep two records
+    of one woman apart in clusters, or join namesakes through the last-4 rule."""
+    import pandas as pd
+
+    from dedup.importer import read_members_frame
+    clean, _, _ = read_members_frame(pd.DataFrame({
+        "member_id": ["M1", "M2"], "member_name": ["Sunita Devi", "Anita Devi"],
+        "aadhaar": ["XXXX XXXX XXXX 2346", "XXXX XXXX 2346"]}))
+    assert clean["aadhaar_kind"].tolist() == ["vid", "masked"]
