@@ -66,14 +66,9 @@ class RunResult:
 
 
 def _aadhaar_identity(clean: pd.DataFrame, features: pd.DataFrame) -> pd.Series:
-    """Last 4 Aadhaar digits of full and masked numbers (not of a VID, whose last 4 are
-    not the Aadhaar's): two different values can never be one woman's."""
-    last4 = features["aadhaar_last4"].to_numpy(dtype=object)
-    if "aadhaar_kind" in clean:
-        is_aadhaar = clean["aadhaar_kind"].isin(["full", "masked"]).to_numpy()
-        last4 = last4.copy()
-        last4[~is_aadhaar] = None
-    return pd.Series(last4, index=features.index, dtype=object)
+    """Last 4 Aadhaar digits of full and masked numbers (features leave out a VID's, which
+    are not the Aadhaar's): two different values can never be one woman's."""
+    return pd.Series(features["aadhaar_last4"].to_numpy(dtype=object), index=features.index, dtype=object)
 
 
 def _label_map(comp: Comparison) -> dict[int, str]:

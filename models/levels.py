@@ -84,6 +84,26 @@ class BothPresent(Cond):
 
 
 @dataclass(frozen=True)
+class BothStartWith(Cond):
+    """Both values begin with ``prefix``: for keyed tokens, both are of one kind ("aad:")."""
+
+    col: str
+    prefix: str
+
+    def sql(self) -> str:
+        return f"({self.col}_l LIKE '{self.prefix}%' AND {self.col}_r LIKE '{self.prefix}%')"
+
+    def py(self, l, r):
+        a, b = _v(l, self.col), _v(r, self.col)
+        if a is None or b is None:
+            return None
+        return str(a).startswith(self.prefix) and str(b).startswith(self.prefix)
+
+    def columns(self):
+        return {self.col}
+
+
+@dataclass(frozen=True)
 class Exact(Cond):
     col: str
 

@@ -31,6 +31,7 @@ from splink import SettingsCreator, block_on
 from models.levels import (
     AbsDiffAtMost,
     BothPresent,
+    BothStartWith,
     Comparison,
     Different,
     Exact,
@@ -248,7 +249,12 @@ AADHAAR = Comparison(
     "aadhaar",
     "Aadhaar (or VID) token: equal tokens are the same number",
     (
-        _null("aadhaar_token"),
+        # A Virtual ID is not the Aadhaar number and a woman may generate a new one at any
+        # time: a VID against an Aadhaar, or two different VIDs, says nothing either way.
+        Level(NULL, IsNull("aadhaar_token")
+              | (Different("aadhaar_token") & ~BothStartWith("aadhaar_token", "aad:")),
+              is_null=True, explain_en="Aadhaar missing on one side, or a Virtual ID (not comparable)",
+              explain_hi="आधार एक ओर नहीं, या वर्चुअल आईडी (तुलना नहीं)"),
         Level("same", Exact("aadhaar_token"), explain_en="same Aadhaar", explain_hi="आधार नंबर एक ही"),
         # Two valid, different numbers for one woman happen only when a number is typed
         # on the wrong member; EM cannot see this among Aadhaar-blocked pairs.

@@ -15,6 +15,8 @@ VALUES = {
     "title": [None, "devi", "kumari", "khatoon", "bai"],
     "relation_type": [None, "father", "husband"],
     "gender": [None, "F", "M"],
+    # keyed tokens of two kinds: Aadhaar ("aad:") and Virtual ID ("vid:")
+    "aadhaar_token": [None, "aad:k1:aa", "aad:k1:bb", "vid:k1:aa", "vid:k1:cc"],
 }
 WORDS = [None, "sunita", "sunta", "sanita", "suneta", "anita", "ram", "rama", "", "x"]
 
