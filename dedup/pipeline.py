@@ -221,14 +221,16 @@ def _sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _score_across_parts(members_path: Path, members: pd.DataFrame, model_path: Path,
-                        opts: RunOptions, tf_tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+                        opts: RunOptions, tf_tables: dict[str, pd.DataFrame],
+                        placeholders: pd.DataFrame) -> pd.DataFrame | None:
     """Pairs whose two records sit in different parts: only a shared Aadhaar token can
     bring them together (CROSS_DISTRICT_KEYS), so only the rows whose token is in two
-    parts are scored again, with the whole export's name frequencies."""
+    parts are scored again, with the whole export's name frequencies and without the
+    placeholder values found in each part (a block lies in one part), as in a single run."""
     tokens = shared_across_parts(members["aadhaar_token"], members["part"])
     if not tokens:
         return None
-    features = member_features(load_rows_with_tokens(members_path, tokens))
+    features = blank_placeholders(member_features(load_rows_with_tokens(members_path, tokens)), placeholders)
     scored, _ = predict(features, model_path, engine=opts.engine, spark_master=opts.spark_master,
                         tf_tables=tf_tables)
     rows = members[members["member_id"].isin(features["member_id"].astype(str))]
@@ -330,7 +332,8 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
         if len(parts) > 1:
             with st.stage("score", "Aadhaar across parts"):
                 members, tf_tables = _all_parts(kept, tf_parts)
-                across = _score_across_parts(imported.members_path, members, model_path, opts, tf_tables)
+                across = _score_across_parts(imported.members_path, members, model_path, opts, tf_tables,
+                                             pd.concat(placeholders, ignore_index=True))
                 if across is not None:
                     scored_parts.append(_compact(across, PAIR_TEXT_COLUMNS))
                     n_compared += len(across)  # every pair across parts shares an Aadhaar: all are kept

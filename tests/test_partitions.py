@@ -72,6 +72,17 @@ def export_across_districts(tmp_path_factory):
         for col in ("state", "district", "block", "panchayat", "village", "shg_id", "shg_name"):
             row[col] = other[col]
         moved.append(row)
+    # A stand-in phone and date of birth typed on many members of the first woman's block
+    # (placeholders: not used as evidence there) and on her copy in another district: the
+    # pair across parts must be scored without them, as one run scores it.
+    first = members.index[members["member_id"] == src["member_id"].iloc[0]][0]
+    block = members.index[(members["district"] == members.at[first, "district"])
+                          & (members["block"] == members.at[first, "block"])]
+    stand_ins = block[block != first][:24].append(pd.Index([first]))
+    assert len(stand_ins) == 25
+    members.loc[stand_ins, "mobile"] = "9430512876"
+    members.loc[stand_ins, "dob"] = "15-06-1990"
+    moved[0]["mobile"], moved[0]["dob"] = "9430512876", "15-06-1990"
     members = pd.concat([members, pd.DataFrame(moved)], ignore_index=True)
     path = tmp / "members.csv"
     members.to_csv(path, index=False)
@@ -108,6 +119,12 @@ def test_a_split_run_gives_the_same_pairs_and_clusters_as_one_run(export_across_
     assert not pd.isna(list(part_of.values())).any()
     across = [(a, b) for a, b in zip(originals, copies) if part_of[a] != part_of[b]]
     assert len(across) >= 3, "the copies must sit in other parts for this test to mean anything"
+    # the stand-in phone and date of birth of the first woman's block were not evidence,
+    # across parts as in one run
+    assert part_of[originals[0]] != part_of[copies[0]]
+    assert {p["field"] for p in split.summary["placeholders"]} >= {"mobile", "date of birth"}
+    first = pairs.set_index(["member_id_l", "member_id_r"]).loc[tuple(sorted((originals[0], copies[0])))]
+    assert first["mobile"] != "same" and "date of birth" not in first["year_of_birth"], first.to_dict()
     # and the report shows its examples as the single run does
     assert (tmp_path / "split" / "report.html").read_text() == (tmp_path / "one" / "report.html").read_text() \
         .replace(str(tmp_path / "one"), str(tmp_path / "split"))
