@@ -83,9 +83,16 @@ def members(
     except OSError as e:
         fail("Cannot create the output folder", f"{out}: {e.strerror}")
     if engine == Engine.spark:
-        import shutil
-        if not shutil.which("java"):
-            fail("Spark needs Java", "no 'java' on PATH (install Java 17, or use --engine duckdb)")
+        # Started here, before the last run's outputs are deleted and minutes of import
+        # spent: a missing pyspark, an old Java or a wrong master stops the run at once.
+        from dedup.spark import SparkUnavailable, check_spark, error_message, get_spark
+        try:
+            check_spark(spark_master)
+            get_spark(spark_master)
+        except SparkUnavailable as e:
+            fail("Spark cannot be used", e.message)
+        except Exception as e:
+            fail("Spark could not start", error_message(e, spark_master))
     try:
         result = run_members(input, out, RunOptions(
             engine=engine.value, model_path=model, rules_path=rules, state=state, train=train,
@@ -105,7 +112,8 @@ def members(
         fail("File problem", f"{getattr(e, 'filename', '') or ''} {e.strerror or e}")
     except Exception as e:  # e.g. Spark could not start; never a stack trace for the officer
         if type(e).__module__.startswith(("pyspark", "py4j")):
-            fail("Spark could not run", str(e).splitlines()[0] if str(e) else type(e).__name__)
+            from dedup.spark import error_message
+            fail("Spark could not run", error_message(e, spark_master))
         raise
     print_summary(result.summary)
     for note in result.summary.get("import_notes", []):

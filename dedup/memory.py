@@ -75,7 +75,9 @@ def budget_rows_per_part(rows: int) -> int | None:
         raise NotEnoughMemory(
             f"{rows:,} member rows need about {needed_bytes(rows) / GB:.0f} GB of memory to score at "
             f"once, and this machine has {free / GB:.1f} GB free: too little even to score them a "
-            "district at a time. Run on a machine with more memory, or on Spark (README: "
-            "'Scaling out'). The import itself finished: rejects.csv and issues.csv are written. "
+            "district at a time. Run on a machine with more memory (with --engine spark too: the "
+            "cluster scores the pairs, but each part's rows, features and pairs are held on the "
+            "machine that runs pehchaan; README: 'Scaling out'). The import itself finished: "
+            "rejects.csv and issues.csv are written. "
             "PEHCHAAN_MEMORY_CHECK=off skips this check.")
     return int(spare)

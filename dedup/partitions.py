@@ -73,7 +73,9 @@ def plan_parts(sizes: pd.DataFrame, max_rows: int | None) -> list[Part]:
             f"District '{name}' alone has {n:,} member rows; at most {max_rows:,} rows can be scored "
             "at a time (this machine's memory, or --max-rows-per-part). A district cannot be split "
             "without losing duplicates "
-            "across its blocks: run on a machine with more memory, or on Spark (README: 'Scaling out'). "
+            "across its blocks: run on a machine with more memory (with --engine spark too: "
+            "the cluster scores the pairs, but each part's rows, features and pairs are held on "
+            "the machine that runs pehchaan; README: 'Scaling out'). "
             "The import itself finished: rejects.csv and issues.csv are written. "
             "PEHCHAAN_MEMORY_CHECK=off skips this check.")
     order = sorted(per_key.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -71,3 +71,86 @@ def test_spark_scores_an_export_in_parts_as_duckdb_scores_it_at_once(tmp_path, j
     assert (pairs_d.match_weight.astype(float) - pairs_s.match_weight.astype(float)).abs().max() < 1e-3
     pd.testing.assert_frame_equal(pd.read_csv(duck.files["clusters"], dtype=str),
                                   pd.read_csv(spark.files["clusters"], dtype=str))
+
+
+# --- Spark on a cluster: its configuration is respected; failures are explained --------
+
+def test_a_clusters_own_settings_are_not_overridden():
+    from dedup.spark import LOCAL_DEFAULTS, REQUIRED, session_settings
+
+    # on a cluster: only what Splink's SQL needs, nothing of the laptop defaults
+    assert session_settings("yarn", set(), {}) == REQUIRED
+    # locally, the defaults fill only what spark-defaults.conf / spark-submit left out
+    local = session_settings("local[*]", {"spark.driver.memory"}, {})
+    assert "spark.driver.memory" not in local
+    assert local["spark.sql.shuffle.partitions"] == LOCAL_DEFAULTS["spark.sql.shuffle.partitions"]
+    # and the PEHCHAAN_SPARK_* variables apply anywhere
+    env = {"PEHCHAAN_SPARK_PARTITIONS": "400", "PEHCHAAN_SPARK_DRIVER_MEMORY": "16g"}
+    on_cluster = session_settings("spark://m:7077", {"spark.sql.shuffle.partitions"}, env)
+    assert on_cluster["spark.sql.shuffle.partitions"] == "400" and on_cluster["spark.driver.memory"] == "16g"
+
+
+def test_the_running_session_is_used_as_it_is(java):
+    from dedup.spark import get_spark
+
+    spark = get_spark()
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    spark.conf.set("spark.sql.shuffle.partitions", "3")   # as a notebook or spark-submit set it
+    try:
+        get_spark.cache_clear()
+        assert get_spark() is spark
+        assert spark.conf.get("spark.sql.shuffle.partitions") == "3"
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", before)
+
+
+def test_a_java_failure_is_told_by_its_cause_and_master(java):
+    from py4j.protocol import Py4JJavaError
+
+    from dedup.spark import error_message, get_spark
+
+    jvm = get_spark().sparkContext._jvm
+    with pytest.raises(Py4JJavaError) as raw:      # as py4j raises it
+        jvm.java.io.FileInputStream("/nonexistent/members.parquet")
+    with pytest.raises(Exception) as translated:   # as pyspark re-raises what it knows
+        jvm.java.lang.Integer.parseInt("not-a-number")
+    assert not isinstance(translated.value, Py4JJavaError)
+    for e, cause, detail in ((raw, "java.io.FileNotFoundException", "/nonexistent/members.parquet"),
+                             (translated, "java.lang.NumberFormatException", "not-a-number")):
+        msg = error_message(e.value)
+        assert msg.startswith(cause) and detail in msg, msg
+        assert "master: local[*]" in msg and "An error occurred while calling" not in msg
+
+
+def _dedup(args):
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    return CliRunner().invoke(app, ["dedup", "members", *args])
+
+
+@pytest.mark.parametrize("why, setup, message", [
+    ("wrong master", {"args": ["--spark-master", "foo://bar"]}, "is not a master URL"),
+    ("no pyspark", {"no_pyspark": True}, "pip install"),
+    ("no java", {"java_home": "/nonexistent"}, "needs Java 17"),
+])
+def test_spark_that_cannot_run_stops_before_the_last_results_are_touched(
+        small_export, tmp_path, monkeypatch, why, setup, message):
+    import importlib.util
+
+    from dedup import spark as spark_mod
+
+    _, files = small_export
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text('{"earlier": "run"}')
+    if setup.get("no_pyspark"):
+        real = importlib.util.find_spec
+        monkeypatch.setattr(spark_mod.importlib.util, "find_spec",
+                            lambda name, *a: None if name == "pyspark" else real(name, *a))
+    if setup.get("java_home"):
+        monkeypatch.setenv("JAVA_HOME", setup["java_home"])
+    result = _dedup([str(files["members"]), "--out", str(out), "--engine", "spark", *setup.get("args", [])])
+    assert result.exit_code == 2, (why, result.output)
+    assert message in result.output and "Traceback" not in result.output, result.output
+    assert (out / "summary.json").read_text() == '{"earlier": "run"}'
