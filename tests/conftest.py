@@ -6,14 +6,28 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-# Before anything reads settings: tests must never create or use a real key file.
+from dedup.settings import Settings
+
+# Before anything reads settings: tests must never create or use a real key file, nor the
+# developer's keys, database or state. Every setting the developer's shell may carry is dropped
+# (test-only switches such as PEHCHAAN_TEST_POSTGRES_URL are not settings and stay), then the
+# test values are assigned, not defaulted.
 _KEYDIR = tempfile.mkdtemp(prefix="pehchaan-test-keys-")
-os.environ.setdefault("PEHCHAAN_TOKEN_KEY", "7e" * 32)
-os.environ.setdefault("PEHCHAAN_TOKEN_KEY_ID", "test1")
-os.environ.setdefault("PEHCHAAN_VAULT_KEY", "5a" * 32)
+for _field in Settings.model_fields:
+    os.environ.pop(f"PEHCHAAN_{_field.upper()}", None)
+os.environ["PEHCHAAN_TOKEN_KEY"] = "7e" * 32
+os.environ["PEHCHAAN_TOKEN_KEY_ID"] = "test1"
+os.environ["PEHCHAAN_VAULT_KEY"] = "5a" * 32
+os.environ["PEHCHAAN_VAULT_KEY_ID"] = "testv1"
 os.environ["PEHCHAAN_KEY_FILE"] = str(Path(_KEYDIR) / "keys.json")
-os.environ.setdefault("PEHCHAAN_DATABASE_URL", f"sqlite:///{_KEYDIR}/pehchaan.db")
+os.environ["PEHCHAAN_DATABASE_URL"] = f"sqlite:///{_KEYDIR}/pehchaan.db"
+
+# Hypothesis's default 200 ms deadline per example is a timing assertion: it fails on a busy
+# 2-core machine although the code is right. Property tests check behaviour only.
+hypothesis_settings.register_profile("pehchaan", deadline=None)
+hypothesis_settings.load_profile("pehchaan")
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,9 @@ def run(*args):
 
 def assert_clean_failure(result, code, *phrases):
     assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output, result.output
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     for phrase in phrases:
         assert phrase in result.stderr, result.stderr
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -41,13 +42,17 @@ def test_whole_file_problems_exit_2_with_a_message(tmp_path, content, needle):
 
 def test_all_names_empty_is_no_usable_rows(tmp_path):
     f = tmp_path / "export.csv"
-    f.write_text(HEADER + "".join(f"M{i},,Rampur,Bodhgaya,Gaya,30\n" for i in range(20)))
+    ids = [f"M{i}" for i in range(20)]
+    f.write_text(HEADER + "".join(f"{m},,Rampur,Bodhgaya,Gaya,30\n" for m in ids))
     res = _run(f, "--out", tmp_path / "out")
     text = _no_traceback(res)
     assert res.exit_code == 3
     assert "no usable" in " ".join(text.lower().split())
-    rejects = (tmp_path / "out" / "rejects.csv").read_text(encoding="utf-8-sig")
-    assert rejects.count("M1") >= 1          # nothing is lost: every row is in rejects
+    # Nothing is lost: every row is in rejects, once, for its empty name.
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", encoding="utf-8-sig", dtype=str)
+    assert len(rejects) == len(ids)
+    assert sorted(rejects["member_id"]) == sorted(ids)
+    assert set(rejects["column"]) == {"member_name"}
 
 
 def test_duplicate_member_ids_are_rejected_not_dropped(tmp_path):

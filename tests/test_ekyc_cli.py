@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import zxingcpp
+from PIL import Image
 from typer.testing import CliRunner
 
 try:
@@ -116,10 +119,6 @@ def test_verify_qr_data_file_stdin_and_image(tmp_path, cert):
     f.write_text(digits + "\n")
     assert run("verify-qr", "--data-file", f, "--cert", cert)[0] == 0
     assert run("verify-qr", "--data", "-", "--cert", cert, input=digits)[0] == 0
-    zxingcpp = pytest.importorskip("zxingcpp")
-    import numpy as np
-    from PIL import Image
-
     png = tmp_path / "qr.png"
     Image.fromarray(np.asarray(zxingcpp.create_barcode(digits, zxingcpp.BarcodeFormat.QRCode)
                                .to_image(scale=3))).save(png)
@@ -138,7 +137,6 @@ def test_verify_qr_failures(tmp_path, cert):
     legacy = f'<?xml version="1.0"?><PrintLetterBarcodeData uid="{n}" name="Sunita Devi" gender="F" yob="1985"/>'
     code, out, output = run("verify-qr", "--data", legacy, "--cert", cert)
     assert code == ExitCode.UNSIGNED_LEGACY_QR and n not in output
-    from PIL import Image
     blank = tmp_path / "blank.png"
     Image.new("L", (100, 100), 255).save(blank)
     assert run("verify-qr", "--image", blank, "--cert", cert)[0] == ExitCode.NO_QR_FOUND

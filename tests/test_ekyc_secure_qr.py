@@ -6,7 +6,10 @@ import json
 import zlib
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
+import zxingcpp
+from PIL import Image
 
 try:
     import fixtures_ekyc as F
@@ -203,11 +206,6 @@ def test_legacy_xml_qr_masked_and_unverifiable(uidai):
 # ---------------------------------------------------------------- images (zxing-cpp)
 
 def _qr_png(digits: str, path):
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-
-    import numpy as np
-
     img = zxingcpp.create_barcode(digits, zxingcpp.BarcodeFormat.QRCode).to_image(scale=3)
     Image.fromarray(np.asarray(img)).save(path)
     return path
@@ -222,8 +220,6 @@ def test_image_decoding(uidai, tmp_path):
 
 
 def test_image_without_qr_and_non_image(uidai, tmp_path):
-    from PIL import Image
-
     blank = tmp_path / "blank.png"
     Image.new("L", (200, 200), 255).save(blank)
     assert verify_secure_qr(image=blank, certs=uidai).exit_code == ExitCode.NO_QR_FOUND

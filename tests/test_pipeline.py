@@ -113,17 +113,38 @@ def test_report_is_self_contained(run_20k):
     assert "आधार" in page or "नाम" in page          # Hindi explanations alongside English
 
 
+# Every file a run with a CBO table writes; the scan below must reach at least these.
+KNOWN_OUTPUTS = {"pairs.csv", "clusters.csv", "summary.json", "report.html", "rejects.csv", "issues.csv",
+                 "members.parquet", "name_frequencies.parquet", "placeholders.parquet",
+                 "cbo_import/cbos.parquet", "cbo_import/cbos_issues.csv", "cbo_import/cbos_rejects.csv"}
+
+
+def _output_text(f: Path) -> str:
+    """A file's text for a substring scan: every cell of a Parquet file, else the file itself."""
+    if f.suffix != ".parquet":
+        return f.read_text(encoding="utf-8-sig")      # an undecodable file fails the test: not scanned
+    return pd.read_parquet(f).to_csv(index=False)     # every cell of every column, as text
+
+
 def test_no_raw_identifiers_in_outputs(run_20k):
+    """No full Aadhaar number or bank account (members' or SHG/VO/CLF accounts) in any output,
+    Parquet included, nor in the CBO import's sub-directory."""
     export, result = run_20k
     digits = export.members["aadhaar"].str.replace(r"\D", "", regex=True)
     full = [d for d in digits if len(d) == 12][:500]
     accounts = [a for a in export.members["bank_account"] if len(a) >= 9][:500]
-    assert full and accounts
-    for f in result.out_dir.iterdir():
-        if f.suffix in (".csv", ".json", ".html"):
-            text = f.read_text(encoding="utf-8-sig")
-            assert not any(d in text for d in full), f
-            assert not any(a in text for a in accounts), f
+    cbo_accounts = [a for a in export.cbos["bank_account"] if len(a) >= 9][:500]
+    assert full and accounts and cbo_accounts
+    scanned = set()
+    for f in sorted(result.out_dir.rglob("*")):
+        if not f.is_file():
+            continue
+        text = _output_text(f)
+        assert text, f
+        assert not any(d in text for d in full), f
+        assert not any(a in text for a in accounts + cbo_accounts), f
+        scanned.add(f.relative_to(result.out_dir).as_posix())
+    assert KNOWN_OUTPUTS <= scanned, KNOWN_OUTPUTS - scanned
 
 
 def test_household_sharing_alone_is_not_a_match():
@@ -258,3 +279,77 @@ def run_members_quiet(source, out):
         source = write_export(source, out.parent / (out.name + "_export"))["members"]
     run_members(source, out, RunOptions(tty=False))
     return out
+
+
+def test_shg_vo_facts_flags_only_sibling_shgs_under_one_vo():
+    """'Member in two SHGs of one VO': different SHGs whose parent VO is the same, nothing else."""
+    from dedup.pipeline import shg_vo_facts
+
+    cbos = pd.DataFrame({
+        "cbo_id":    ["VO1", "VO2", "SHG_A", "SHG_B", "SHG_C", "SHG_D", "SHG_E"],
+        "parent_id": [None,  None,  "VO1",   "VO1",   "VO2",   None,    "  "],   # D, E: no parent
+    })
+    features = pd.DataFrame({
+        "member_id": ["m1",    "m2",    "m3",    "m4",    "m5",    "m6", "m7",    "m8"],
+        "shg_id":    ["SHG_A", "SHG_A", "SHG_B", "SHG_C", "SHG_D", None, "SHG_E", None],
+    })
+    cases = [  # (left, right, expected, why)
+        ("m1", "m2", False, "same SHG"),
+        ("m1", "m3", True, "sibling SHGs A and B under VO1"),
+        ("m3", "m1", True, "sibling SHGs, the other way round"),
+        ("m1", "m4", False, "SHGs under different VOs"),
+        ("m5", "m1", False, "SHG D has no parent"),
+        ("m5", "m7", False, "two SHGs without a parent do not share one"),
+        ("m6", "m3", False, "member with no shg_id"),
+        ("m6", "m8", False, "neither member has an shg_id"),
+    ]
+    pairs = pd.DataFrame({"member_id_l": [c[0] for c in cases], "member_id_r": [c[1] for c in cases]},
+                         index=range(10, 10 + len(cases)))          # an index that is not 0..n-1
+    got = shg_vo_facts(pairs, features, cbos)
+    assert got.index.equals(pairs.index) and got.dtype == bool
+    assert [(c[3], v) for c, v in zip(cases, got)] == [(c[3], c[2]) for c in cases]
+    # without a CBO table nothing can be said
+    assert not shg_vo_facts(pairs, features, None).any()
+    assert not shg_vo_facts(pairs, features, cbos.iloc[0:0]).any()
+
+
+def test_explanation_has_one_line_per_compared_comparison_strongest_first():
+    """PairScore.explanation: evidence for and against, strongest first, one sentence per
+    comparison that could be made (a value missing on a side says nothing), in English and
+    Hindi, each line signed and sized as its comparison's weight."""
+    base = dict(district="Gaya", block="Bodhgaya", panchayat="Bakraur", village="Sujata", gender="F",
+                relation_type="husband")
+    a, b = feature_records([
+        {**base, "member_id": "1", "member_name": "Sunita Devi", "relation_name": "Ramesh Yadav", "yob": 1980,
+         "mobile": "9876543210"},
+        {**base, "member_id": "2", "member_name": "Sunita Kumari", "relation_name": "Suresh Yadav", "yob": 1992,
+         "village": "Bakraur"},
+    ])
+    s = load_scorer().score(a, b)
+    compared = [lv for lv in s.levels if lv.gamma != -1]
+    # the pair is built to hold evidence both ways and comparisons that cannot be made
+    assert any(lv.match_weight > 0.05 for lv in compared) and any(lv.match_weight < -0.05 for lv in compared)
+    assert len(compared) < len(s.levels) == len(COMPARISONS)
+    by_text = {lang: {lv.text(lang): lv for lv in compared} for lang in ("en", "hi")}
+    assert all(len(t) == len(compared) for t in by_text.values())     # sentences tell levels apart
+
+    parsed = {}
+    for lang in ("en", "hi"):
+        lines = s.explanation(lang)
+        assert len(lines) == len(compared), lines
+        rows = []
+        for line in lines:
+            sign, rest = line[0], line[1:]
+            number, text = rest.split(" ", 1)
+            lv = by_text[lang][text]                                  # a compared level's sentence
+            assert sign in "+−" and (sign == "+") == (lv.match_weight >= 0), (line, lv.match_weight)
+            assert abs(float(number) - abs(lv.match_weight)) <= 0.05 + 1e-9, (line, lv.match_weight)
+            rows.append((lv.comparison, abs(lv.match_weight)))
+        assert {c for c, _ in rows} == {lv.comparison for lv in compared}
+        sizes = [w for _, w in rows]
+        assert sizes == sorted(sizes, reverse=True), lines           # strongest first
+        parsed[lang] = rows
+    assert parsed["en"] == parsed["hi"]                               # same evidence, same order
+    assert any("\u0900" <= ch <= "\u097f" for ln in s.explanation("hi") for ch in ln)   # Hindi is Devanagari
+    assert not any("\u0900" <= ch <= "\u097f" for ln in s.explanation("en") for ch in ln)
+    assert s.explanation("en", top=3) == s.explanation("en")[:3]

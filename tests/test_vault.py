@@ -17,6 +17,9 @@ from ekyc.keys import Key
 from ekyc.vault import DECRYPT, Actor, Keyring, Vault, audit_table, vault_table
 
 PG_URL = os.environ.get("PEHCHAAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# CI sets this so that an unreachable server fails the run instead of skipping silently. Read at
+# import: the autouse _env fixture clears every PEHCHAAN_* variable before each test.
+REQUIRE_PG = os.environ.get("PEHCHAAN_REQUIRE_POSTGRES", "") not in ("", "0")
 K1 = Key("v1", bytes.fromhex("11" * 32))
 K2 = Key("v2", bytes.fromhex("22" * 32))
 CLERK = Actor("clerk@block")
@@ -29,13 +32,16 @@ def _env(monkeypatch, tmp_path):
 
 
 def _pg_reachable() -> str | None:
+    """None if the server the tests use (PG_URL) accepts a connection, else why not."""
+    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
     try:
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3):
+        with engine.connect():
             return None
     except Exception as e:  # noqa: BLE001
-        return f"PostgreSQL at 127.0.0.1:5432 is unreachable ({type(e).__name__}: {e})"
+        where = engine.url.render_as_string(hide_password=True)
+        return f"PostgreSQL at {where} is unreachable ({type(e).__name__}: {e})"
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -49,6 +55,8 @@ def backend(request, tmp_path):
         return
     reason = _pg_reachable()
     if reason:
+        if REQUIRE_PG:
+            pytest.fail(f"{reason}; PEHCHAAN_REQUIRE_POSTGRES is set")
         pytest.skip(reason)
     schema = f"pehchaan_vault_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
