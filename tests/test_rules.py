@@ -233,3 +233,88 @@ def test_different_aadhaar_numbers_are_listed_never_merged():
         assert "score_above_threshold" in out.at[left, "rules"]
     assert out.at["e", "flags"] == "" and out.at["e", "duplicate_class"] is None
     assert out.at["g", "duplicate_class"] == "potential" and out.at["g", "flags"] == ""
+
+
+def test_same_date_of_birth_needs_similar_name_same_block_and_nothing_against():
+    """A real date of birth shared in one block with a similar given name makes a potential
+    duplicate at a low score; any Aadhaar, Aadhaar digits, gender, name or place against it stops it."""
+    rule = "same_date_of_birth_similar_name_same_block"
+    base = dict(year_of_birth="same date of birth", first_name="same spelling", location="same block",
+                aadhaar="missing on one side", aadhaar_last4="missing on one side", gender="same",
+                relation_name="father in one, husband in other", mobile="different")
+    cases = {
+        "yes": base,
+        "other_aadhaar": {**base, "aadhaar": "different"},
+        "other_last4": {**base, "aadhaar_last4": "different"},
+        "man": {**base, "gender": "different"},
+        "other_name": {**base, "first_name": "different"},
+        "other_block": {**base, "location": "different block"},
+        "jan1": {**base, "year_of_birth": "same 1 January date"},     # the stand-in for an unknown day
+    }
+    pairs = pd.DataFrame([_pair(k, k + "2", 0.3, **v) for k, v in cases.items()])
+    rules = load_rules()
+    assert 0.3 < rules.potential_threshold                       # the score alone does not call any
+    out = apply_rules(pairs, rules).set_index("member_id_l")
+    assert out.at["yes", "duplicate_class"] == "potential" and out.at["yes", "rules"] == rule
+    for k in cases:
+        if k != "yes":
+            assert out.at[k, "duplicate_class"] is None, k
+            assert rule not in out.at[k, "rules"], k
+            assert out.at[k, "flags"] == "", k                   # not called, so nothing to flag
+
+
+def test_same_aadhaar_different_gender_is_flagged_and_blocks_the_merge():
+    """The same Aadhaar on a woman's and a man's record: the confirmed rule fires, but the flag
+    (blocks_merge) takes the pair out of the duplicate classes, so it never joins a cluster and
+    the later 'still a duplicate' flags do not fire on it."""
+    rules = load_rules()
+    flag = next(r for r in rules.flags if r.name == "same_aadhaar_different_gender")
+    assert flag.blocks_merge and flag.when == {"aadhaar": ("same",), "gender": ("different",)}
+    same = dict(aadhaar="same", first_name="same spelling", year_of_birth="same year")
+    pairs = pd.DataFrame([
+        _pair("a", "b", 0.999, gender="different", **same),
+        _pair("c", "d", 0.999, gender="same", **same),
+        _pair("e", "f", 0.999, gender="missing on one side", **same),
+    ])
+    pairs["fact_different_shg_same_vo"] = True
+    out = apply_rules(pairs, rules).set_index("member_id_l")
+    assert out.at["a", "duplicate_class"] is None
+    assert out.at["a", "flags"] == "same_aadhaar_different_gender"   # not also member_in_two_shgs...
+    assert "same_aadhaar" in out.at["a", "rules"].split(";")           # the rule that fired is recorded
+    for left in ("c", "e"):                                             # no gender against: confirmed
+        assert out.at[left, "duplicate_class"] == "confirmed", left
+        assert out.at[left, "flags"] == "member_in_two_shgs_of_one_vo", left
+    cl = clusters_from_pairs(pd.Series(list("abcdef")), out.reset_index()).set_index("member_id")
+    assert cl.at["a", "cluster_class"] == cl.at["b", "cluster_class"] == "unique"
+    assert cl.at["a", "cluster_id"] != cl.at["b", "cluster_id"]
+    assert cl.at["c", "cluster_class"] == "confirmed" and cl.at["c", "cluster_id"] == cl.at["d", "cluster_id"]
+
+
+# A low score: only a rule can call the pair.
+SHARED_ACCOUNT_IN_VILLAGE = dict(bank_account="same with similar name", location="same village",
+                                 first_name="same spelling", year_of_birth="missing on one side")
+
+
+def test_jharkhand_shared_account_in_one_village_is_potential_at_a_low_score():
+    jh, default = load_rules(state="jharkhand"), load_rules()
+    looser = {**SHARED_ACCOUNT_IN_VILLAGE, "first_name": "two letters apart"}
+    pairs = pd.DataFrame([
+        _pair("a", "b", 0.2, gender="same", **looser),
+        _pair("c", "d", 0.2, gender="same", **{**looser, "location": "same panchayat"}),
+        _pair("e", "f", 0.2, gender="same", **{**looser, "bank_account": "different"}),
+        _pair("g", "h", 0.2, gender="different", **SHARED_ACCOUNT_IN_VILLAGE),
+        _pair("i", "j", 0.2, gender="same", **{**looser, "first_name": "different"}),
+        _pair("k", "l", 0.2, gender="missing on one side", **SHARED_ACCOUNT_IN_VILLAGE),
+    ])
+    assert 0.2 < jh.potential_threshold
+    j = apply_rules(pairs, jh).set_index("member_id_l")
+    d = apply_rules(pairs, default).set_index("member_id_l")
+    # what the state rule adds: a looser spelling with a shared account in the village
+    assert j.at["a", "duplicate_class"] == "potential" and d.at["a", "duplicate_class"] is None
+    assert j.at["a", "rules"].split(";") == ["same_bank_account_same_village"]
+    # and what it does not: another village, another account, a man and a woman, another name
+    for other in ("c", "e", "g", "i"):
+        assert j.at[other, "duplicate_class"] is None, (other, j.loc[other].to_dict())
+    # a gender left blank on one side stops neither it nor the default rule
+    assert "same_bank_account_same_village" in j.at["k", "rules"]
+    assert d.at["k", "duplicate_class"] == "potential"
