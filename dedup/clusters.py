@@ -19,6 +19,8 @@ from scipy.sparse.csgraph import connected_components
 
 from matching_rules.rules import CONFIRMED, POTENTIAL
 
+WEIGHT_DECIMALS = 4  # as pairs.csv / pairs.parquet hold match_weight
+
 
 def _components_keeping_apart(n: int, conf_a: np.ndarray, conf_b: np.ndarray,
                               pot_a: np.ndarray, pot_b: np.ndarray, identity: np.ndarray) -> np.ndarray:
@@ -83,9 +85,10 @@ def clusters_from_pairs(member_ids: pd.Series, pairs: pd.DataFrame,
     else:
         pot = dup[dup["duplicate_class"] == POTENTIAL]
         if "match_weight" in pot:
-            # rounded, so DuckDB's and Spark's last-bit differences cannot reorder pairs;
-            # ties keep the (id-sorted) order the pairs come in
-            pot = pot.assign(_w=pot["match_weight"].astype(float).round(6)).sort_values(
+            # rounded as pairs.csv writes them, so DuckDB's and Spark's last-bit differences
+            # cannot reorder pairs and clusters can be made again from the written pairs (the
+            # national pass does); ties keep the (id-sorted) order the pairs come in
+            pot = pot.assign(_w=pot["match_weight"].astype(float).round(WEIGHT_DECIMALS)).sort_values(
                 "_w", ascending=False, kind="stable")
         ident = pd.factorize(identity.to_numpy(dtype=object), use_na_sentinel=True)[0]
         ends = [index.get_indexer(df[c].astype(str)) for df in (conf, pot) for c in ("member_id_l", "member_id_r")]

@@ -167,6 +167,69 @@ def print_summary(s: dict) -> None:
     console.print("Outputs: " + ", ".join(f"{k}: {v}" for k, v in s["files"].items()))
 
 
+@app.command("national")
+def national(
+    runs: list[Path] = typer.Argument(..., help="Output folders of finished 'dedup members' runs, one per state."),
+    out: Path = typer.Option(..., "--out", help="Folder for pairs_across_runs, clusters and summary.json."),
+    engine: Engine = typer.Option(Engine.duckdb, help="duckdb (default) or spark, for scoring the pairs across runs."),
+    model: Path | None = typer.Option(None, help="Model for the pairs across runs (default: the shipped one)."),
+    rules: Path | None = typer.Option(None, help="Rule file for the pairs across runs (default: the national default)."),
+    spark_master: str | None = typer.Option(None, help="Spark master URL (with --engine spark)."),
+    fmt: Fmt = typer.Option(Fmt.csv, "--format", help="Format of the pairs and clusters files."),
+) -> None:
+    """Find the same woman in two states' runs (by Aadhaar) and join all runs' clusters.
+
+    Each state is de-duplicated on its own first ('dedup members'): every match but a shared
+    Aadhaar stays inside a district. This pass scores only the rows whose Aadhaar token is
+    in two or more runs, and writes national clusters of every member with a duplicate.
+    Exit codes: 0 done; 2 a folder, the model or the rules cannot be used.
+    """
+    from dedup.national import NationalError, run_national
+    from matching_rules.rules import RuleError
+
+    def fail(title: str, msg: object):
+        err.print(f"[red]{title}:[/red] {escape(str(msg))}")
+        raise typer.Exit(2)
+
+    if model is not None and (problem := model_problem(model)):
+        fail("Model file cannot be used", problem)
+    if engine == Engine.spark:
+        from dedup.spark import SparkUnavailable, check_spark
+        try:
+            check_spark(spark_master)
+        except SparkUnavailable as e:
+            fail("Spark cannot be used", e.message)
+    try:
+        s = run_national(runs, out, model_path=model, rules_path=rules, engine=engine.value,
+                         spark_master=spark_master, fmt=fmt.value)
+    except NationalError as e:
+        fail("Cannot use these runs", e.message)
+    except RuleError as e:
+        fail("Rule file problem", e)
+    except OSError as e:
+        fail("File problem", f"{getattr(e, 'filename', '') or ''} {e.strerror or e}")
+    except Exception as e:
+        if type(e).__module__.startswith(("pyspark", "py4j")):
+            from dedup.spark import error_message
+            fail("Spark could not run", error_message(e, spark_master))
+        raise
+    t = Table(title="Pehchaan: duplicates across runs", show_header=False)
+    t.add_row("runs", ", ".join(r["name"] for r in s["runs"]))
+    t.add_row("Aadhaar numbers in two or more runs", f"{s['aadhaar_tokens_in_two_runs']:,}")
+    t.add_row("confirmed / potential pairs across runs",
+              f"{s['pairs_across_runs']['confirmed']:,} / {s['pairs_across_runs']['potential']:,}")
+    c = s["clusters"]
+    t.add_row("clusters confirmed / potential", f"{c['confirmed']:,} / {c['potential']:,}")
+    t.add_row("clusters spanning two or more runs", f"{c['spanning_runs']:,}")
+    t.add_row("surplus records: certain (Aadhaar) / all",
+              f"{c['surplus_records_confirmed']:,} / {c['surplus_records']:,}")
+    t.add_row("time (s)", f"{s['seconds']:.1f}")
+    console.print(t)
+    console.print("Outputs: " + ", ".join(f"{k}: {v}" for k, v in s["files"].items()))
+    for w in s.get("warnings", []):
+        err.print(f"[yellow]Warning:[/yellow] {escape(w)}")
+
+
 @app.command("show-summary")
 def show_summary(out: Path = typer.Argument(..., help="Output folder of an earlier run.")) -> None:
     """Print the summary of a finished run (reads OUT/summary.json)."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dedup import atomic
 from dedup.engine import predict, train
-from dedup.clusters import clusters_from_pairs
+from dedup.clusters import WEIGHT_DECIMALS, clusters_from_pairs
 from dedup.features import member_features
 from dedup.importer import OUTPUT_FILES, ExportFileError, import_cbos, import_members
 from dedup.placeholders import COLUMNS as PLACEHOLDER_COLUMNS
@@ -118,7 +118,7 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
         cols.append(comp.name)
     cols += ["district_l", "block_l"]
     out["match_probability"] = out["match_probability"].round(6)
-    out["match_weight"] = out["match_weight"].round(4)
+    out["match_weight"] = out["match_weight"].round(WEIGHT_DECIMALS)
     out = out[cols].rename(columns={"district_l": "district", "block_l": "block"})
     return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")
 
