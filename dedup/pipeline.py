@@ -25,7 +25,7 @@ from dedup.placeholders import warning as placeholder_warning
 from dedup.partitions import (describe, load_members, load_part, load_rows_with_tokens, parts_for,
                                shared_across_parts)
 from dedup.stages import Stages
-from matching_rules.rules import CONFIRMED, POTENTIAL, RuleSet, apply_rules, load_rules
+from matching_rules.rules import CONFIRMED, POTENTIAL, PROBABILITY_DECIMALS, RuleSet, apply_rules, load_rules
 from models.levels import Comparison
 from models.member_model import COMPARISONS
 from models.scorer import DEFAULT_MODEL_PATH
@@ -117,7 +117,7 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
         out[comp.name] = out[f"gamma_{comp.name}"].map(_label_map(comp))
         cols.append(comp.name)
     cols += ["district_l", "block_l"]
-    out["match_probability"] = out["match_probability"].round(6)
+    out["match_probability"] = out["match_probability"].round(PROBABILITY_DECIMALS)
     out["match_weight"] = out["match_weight"].round(WEIGHT_DECIMALS)
     out = out[cols].rename(columns={"district_l": "district", "block_l": "block"})
     return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")

@@ -47,6 +47,7 @@ class Rule:
 # ("confirmd:") would silently drop the confirmed rules, a misspelt "min_probabilty" would
 # make a rule fire on pairs it was meant to leave alone.
 FILE_KEYS = ("name", "description", "extends", "potential_threshold", "confirmed", "potential", "flags")
+PROBABILITY_DECIMALS = 6  # as pairs.csv / pairs.parquet hold match_probability
 RULE_KEYS = ("name", "description", "when", "any_of", "min_probability", "facts")
 FLAG_ONLY_KEYS = ("duplicates_only", "blocks_merge")
 
@@ -316,7 +317,10 @@ def rule_fires(rule: Rule, pairs: pd.DataFrame) -> np.ndarray:
     if rule.any_of:
         fired &= _mask(pairs, rule.any_of, lambda ms: np.logical_or.reduce(ms))
     if rule.min_probability is not None:
-        fired &= pairs["match_probability"].to_numpy() >= rule.min_probability
+        # as pairs.csv shows it (6 decimals): a pair shown as 0.800000 is at a 0.80 threshold,
+        # and DuckDB's and Spark's last-bit differences cannot put a pair on both sides
+        shown = np.round(pairs["match_probability"].to_numpy(dtype=float), PROBABILITY_DECIMALS)
+        fired &= shown >= rule.min_probability
     for fact in rule.facts:
         col = f"fact_{fact}"
         fired &= pairs[col].fillna(False).to_numpy(dtype=bool) if col in pairs else np.zeros(n, dtype=bool)

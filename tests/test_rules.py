@@ -318,3 +318,13 @@ def test_jharkhand_shared_account_in_one_village_is_potential_at_a_low_score():
     # a gender left blank on one side stops neither it nor the default rule
     assert "same_bank_account_same_village" in j.at["k", "rules"]
     assert d.at["k", "duplicate_class"] == "potential"
+
+
+def test_the_threshold_is_applied_to_the_probability_as_pairs_csv_shows_it():
+    rules = load_rules()
+    t = rules.potential_threshold
+    pairs = pd.DataFrame([_pair("a", "b", t - 4e-7), _pair("c", "d", t - 6e-7)])
+    out = apply_rules(pairs, rules).set_index("member_id_l")
+    assert round(t - 4e-7, 6) == t and round(t - 6e-7, 6) < t       # shown as t, and below it
+    assert out.at["a", "duplicate_class"] == "potential"
+    assert out.at["c", "duplicate_class"] is None
