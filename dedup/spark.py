@@ -1,8 +1,8 @@
 """A Spark session for Splink: local[*] on a laptop or CI, a cluster master in production.
 
 The master is, in order: ``--spark-master``, PEHCHAAN_SPARK_MASTER, the one spark-submit
-or spark-defaults.conf gave (``spark.master``), else ``local[*]``. The same model and SQL
-run on any of them unchanged.
+(or PYSPARK_SUBMIT_ARGS, or spark-defaults.conf) gives, else ``local[*]``. The same model
+and SQL run on any of them unchanged.
 
 A cluster's own configuration wins: settings given to spark-submit or in
 spark-defaults.conf (driver memory, shuffle partitions, the UI) are not overridden.
@@ -15,9 +15,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shlex
 import shutil
 import subprocess
-from functools import lru_cache
 
 # Splink's SQL, whatever the cluster's default: non-ANSI casts, Arrow for pandas frames.
 REQUIRED = {
@@ -51,16 +51,66 @@ class SparkUnavailable(Exception):
         self.message = message
 
 
+def _spark_home() -> str | None:
+    if os.environ.get("SPARK_HOME"):
+        return os.environ["SPARK_HOME"]
+    spec = importlib.util.find_spec("pyspark")
+    return os.path.dirname(spec.origin) if spec and spec.origin else None
+
+
+def _defaults_file() -> dict[str, str]:
+    """spark-defaults.conf, as spark-submit reads it (SPARK_CONF_DIR, else SPARK_HOME/conf)."""
+    conf_dir = os.environ.get("SPARK_CONF_DIR") or (
+        os.path.join(_spark_home(), "conf") if _spark_home() else None)
+    path = os.path.join(conf_dir, "spark-defaults.conf") if conf_dir else None
+    out: dict[str, str] = {}
+    if not path or not os.path.isfile(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, *value = re.split(r"\s*[=\s]\s*", line, maxsplit=1)  # "key value" or "key=value"
+            out[key] = value[0] if value else ""
+    return out
+
+
+_SUBMIT_FLAGS = {"--master": "spark.master", "--driver-memory": "spark.driver.memory",
+                 "--executor-memory": "spark.executor.memory", "--num-executors": "spark.executor.instances",
+                 "--executor-cores": "spark.executor.cores"}
+
+
+def _submit_args() -> dict[str, str]:
+    """Settings in PYSPARK_SUBMIT_ARGS (what spark-submit is given when pyspark starts the JVM)."""
+    out: dict[str, str] = {}
+    args = shlex.split(os.environ.get("PYSPARK_SUBMIT_ARGS", ""))
+    for i, a in enumerate(args[:-1]):
+        if a in _SUBMIT_FLAGS:
+            out[_SUBMIT_FLAGS[a]] = args[i + 1]
+        elif a == "--conf" and "=" in args[i + 1]:
+            k, _, v = args[i + 1].partition("=")
+            out[k] = v
+    return out
+
+
+def cluster_conf() -> dict[str, str]:
+    """The settings Spark will apply of its own: under spark-submit, the running JVM's;
+    otherwise spark-defaults.conf overridden by PYSPARK_SUBMIT_ARGS. (pyspark's SparkConf()
+    is empty until the JVM runs, and starting the JVM to ask would fix the driver's memory.)"""
+    if os.environ.get("PYSPARK_GATEWAY_PORT"):  # spark-submit started this process
+        from pyspark import SparkConf, SparkContext
+        SparkContext._ensure_initialized()
+        return dict(SparkConf().getAll())
+    return {**_defaults_file(), **_submit_args()}
+
+
 def chosen_master(master: str | None = None) -> str:
     if master:
         return master
     if os.environ.get("PEHCHAAN_SPARK_MASTER"):
         return os.environ["PEHCHAAN_SPARK_MASTER"]
-    try:
-        from pyspark import SparkConf
-        return SparkConf().get("spark.master", "local[*]")
-    except Exception:  # pyspark missing: check_spark says so
-        return "local[*]"
+    return cluster_conf().get("spark.master") or "local[*]"
 
 
 def _java_major(java: str) -> int | None:
@@ -133,27 +183,39 @@ def session_settings(master: str, given: set[str], env) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=2)
+_session = None
+
+
 def get_spark(master: str | None = None):
-    """The running session (spark-submit's, a notebook's) when no master is asked for, else a
-    new one; see the module docstring for which settings are ours."""
-    from pyspark import SparkConf
+    """The running session (spark-submit's, a notebook's, or the one started earlier) when it
+    is alive and on the master asked for, else a new one; see the module docstring for which
+    settings are ours. A session already running on another master is refused: Spark runs
+    one per process, and scoring on the wrong one would go unnoticed."""
+    global _session
     from pyspark.sql import SparkSession
 
-    active = SparkSession.getActiveSession()
-    if active is None or master is not None:
-        conf = SparkConf()  # spark-submit's and spark-defaults.conf's settings
-        master = chosen_master(master)
-        builder = SparkSession.builder.appName("pehchaan-dedup").master(master)
-        given = {k for k, _ in conf.getAll()}
-        for key, value in session_settings(master, given, os.environ).items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
-    else:
+    active = SparkSession.getActiveSession() or _session
+    if active is not None and getattr(active.sparkContext, "_jsc", None) is None:
+        active = None  # stopped
+    wanted = chosen_master(master) if (master or os.environ.get("PEHCHAAN_SPARK_MASTER")) else None
+    if active is not None:
+        running = active.sparkContext.master
+        if wanted and wanted != running:
+            raise SparkUnavailable(f"a Spark session on '{running}' is already running in this process; "
+                                   f"it cannot also run on '{wanted}'")
         spark = active
         for key, value in REQUIRED.items():
             if key.startswith("spark.sql."):  # the others are fixed when a session starts
                 spark.conf.set(key, value)
-    spark.sparkContext.setLogLevel("ERROR")
-    spark.sparkContext.setCheckpointDir(os.environ.get("PEHCHAAN_SPARK_CHECKPOINT_DIR", "/tmp/pehchaan-spark-checkpoints"))
+    else:
+        given = cluster_conf()
+        master = chosen_master(master)
+        builder = SparkSession.builder.appName("pehchaan-dedup").master(master)
+        for key, value in session_settings(master, set(given), os.environ).items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        spark.sparkContext.setCheckpointDir(os.environ.get("PEHCHAAN_SPARK_CHECKPOINT_DIR",
+                                                           "/tmp/pehchaan-spark-checkpoints"))
+    _session = spark
     return spark

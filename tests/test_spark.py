@@ -93,15 +93,45 @@ def test_a_clusters_own_settings_are_not_overridden():
 def test_the_running_session_is_used_as_it_is(java):
     from dedup.spark import get_spark
 
+    from dedup.spark import SparkUnavailable
+
     spark = get_spark()
     before = spark.conf.get("spark.sql.shuffle.partitions")
     spark.conf.set("spark.sql.shuffle.partitions", "3")   # as a notebook or spark-submit set it
     try:
-        get_spark.cache_clear()
         assert get_spark() is spark
         assert spark.conf.get("spark.sql.shuffle.partitions") == "3"
+        assert get_spark(spark.sparkContext.master) is spark
+        # one Spark per process: asking for another master is refused, not ignored
+        with pytest.raises(SparkUnavailable, match="already running"):
+            get_spark("spark://elsewhere:7077")
     finally:
         spark.conf.set("spark.sql.shuffle.partitions", before)
+
+
+def test_spark_defaults_and_submit_args_are_read_before_spark_starts(tmp_path, monkeypatch):
+    """pyspark's SparkConf() is empty until the JVM runs, so the cluster's settings are read
+    from the files and variables spark-submit itself reads."""
+    from dedup.spark import chosen_master, cluster_conf, session_settings
+
+    (tmp_path / "spark-defaults.conf").write_text(
+        "# a cluster's defaults\nspark.master   spark://head:7077\n"
+        "spark.sql.shuffle.partitions=400\nspark.driver.memory 24g\n")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    monkeypatch.delenv("PEHCHAAN_SPARK_MASTER", raising=False)
+    monkeypatch.delenv("PYSPARK_SUBMIT_ARGS", raising=False)
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    assert chosen_master() == "spark://head:7077"
+    conf = cluster_conf()
+    assert conf["spark.sql.shuffle.partitions"] == "400" and conf["spark.driver.memory"] == "24g"
+    assert "spark.driver.memory" not in session_settings("local[4]", set(conf), {})
+    # PYSPARK_SUBMIT_ARGS wins over the file, as in spark-submit
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", "--master yarn --conf spark.sql.shuffle.partitions=90 pyspark-shell")
+    assert chosen_master() == "yarn" and cluster_conf()["spark.sql.shuffle.partitions"] == "90"
+    # and an explicit master wins over both
+    assert chosen_master("local[2]") == "local[2]"
+    monkeypatch.setenv("PEHCHAAN_SPARK_MASTER", "spark://other:7077")
+    assert chosen_master() == "spark://other:7077"
 
 
 def test_a_java_failure_is_told_by_its_cause_and_master(java):
