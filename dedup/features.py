@@ -205,10 +205,14 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     df["dob_day_known"] = dob.where(dob.str.slice(5, 10) != "01-01", None)
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):
         df[col] = _cells(clean[col]) if col in clean else None
+    # a Virtual ID's last 4 digits are not the Aadhaar's: compared with an Aadhaar's last 4
+    # they would count as evidence against (or, by chance, for) the match. Told by the import's
+    # kind, or (a real-time caller with only tokens) by a VID token.
+    is_vid = df["aadhaar_token"].astype("string").str.startswith("vid:").fillna(False).to_numpy(dtype=bool)
     if "aadhaar_kind" in clean:
-        # a Virtual ID's last 4 digits are not the Aadhaar's: compared with an Aadhaar's
-        # last 4 they would count as evidence against (or, by chance, for) the match
-        df["aadhaar_last4"] = df["aadhaar_last4"].where(clean["aadhaar_kind"].to_numpy() != "vid", None)
+        is_vid |= clean["aadhaar_kind"].to_numpy() == "vid"
+    if is_vid.any():
+        df["aadhaar_last4"] = df["aadhaar_last4"].where(~is_vid, None)
     df["given_initial"] = df["given_key"].str.slice(0, 1).where(df["given_key"].notna(), None)
     add_tf_keys(df)
     missing = (set(FEATURE_COLUMNS) | set(TF_COLUMNS)) - set(df.columns)

@@ -201,6 +201,19 @@ def test_legacy_xml_qr_masked_and_unverifiable(uidai):
     assert r.identity.source == "legacy_qr" and r.identity.aadhaar_masked == f"XXXX XXXX {n[-4:]}"
     assert r.identity.birth_year == 1985 and r.identity.address.district == "Gaya"
     assert n not in r.model_dump_json() and n[:8] not in r.model_dump_json()
+    assert r.identity.aadhaar_last4 == n[-4:]
+
+
+def test_legacy_xml_qr_with_a_vid_gives_no_aadhaar_digits(uidai):
+    from ekyc.aadhaar import verhoeff_check_digit
+
+    vid = "912345678901234" + verhoeff_check_digit("912345678901234")
+    for uid in (vid, "XXXX XXXX XXXX " + vid[-4:]):
+        r = verify_secure_qr(f'<PrintLetterBarcodeData uid="{uid}" name="Sunita Devi" gender="F" yob="1985"/>',
+                             certs=uidai)
+        # a VID's last 4 digits are not the Aadhaar's: kept, they would conflict with her profile's
+        assert r.identity.aadhaar_last4 is None, uid
+        assert vid not in r.model_dump_json()
 
 
 # ---------------------------------------------------------------- images (zxing-cpp)

@@ -100,3 +100,25 @@ def test_the_realtime_scorer_agrees_on_vid_pairs(scored):
         for lv in s.levels:
             assert lv.gamma == getattr(p, f"gamma_{lv.comparison}"), (lv.comparison, p)
     assert {c.name for c in COMPARISONS} >= {"aadhaar", "aadhaar_last4"}
+
+
+def test_a_vid_token_without_the_imports_kind_still_hides_its_last_digits():
+    """A real-time caller may pass tokens and last 4 digits without the import's aadhaar_kind."""
+    from dedup.features import feature_records
+
+    base = {"member_name": "Sunita Devi", "district": "Saran", "block": "Parsa", "village": "Sirsa"}
+    recs = feature_records([{**base, "member_id": "v", "aadhaar_token": "vid:k1:" + "a" * 32, "aadhaar_last4": "1234"},
+                            {**base, "member_id": "a", "aadhaar_token": "aad:k1:" + "b" * 32, "aadhaar_last4": "1234"}])
+    assert recs[0]["aadhaar_last4"] is None and recs[1]["aadhaar_last4"] == "1234"
+
+
+def test_the_trained_prior_counts_aadhaar_tokens_not_vids():
+    """The prior is (pairs sharing an Aadhaar) / (pairs of records with one): every woman has one
+    Aadhaar, so equal numbers find all her duplicates. VIDs do not (she may have several)."""
+    from dedup.engine import estimate_prior
+
+    aad = [f"aad:k1:{i:032d}" for i in range(200)]
+    aad[1] = aad[0]                                           # one duplicate pair among 200 Aadhaar
+    vids = [f"vid:k1:{i % 50:032d}" for i in range(300)]      # many repeated VIDs: not counted
+    prior = estimate_prior(pd.DataFrame({"aadhaar_token": aad + vids}))
+    assert prior == pytest.approx(1 / (200 * 199 / 2))
