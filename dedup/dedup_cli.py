@@ -199,11 +199,14 @@ def national(
             check_spark(spark_master)
         except SparkUnavailable as e:
             fail("Spark cannot be used", e.message)
+    from dedup.spark import SparkUnavailable
     try:
         s = run_national(runs, out, model_path=model, rules_path=rules, engine=engine.value,
                          spark_master=spark_master, fmt=fmt.value)
     except NationalError as e:
         fail("Cannot use these runs", e.message)
+    except SparkUnavailable as e:
+        fail("Spark cannot be used", e.message)
     except RuleError as e:
         fail("Rule file problem", e)
     except OSError as e:

@@ -36,6 +36,23 @@ log = logging.getLogger(__name__)
 FLOOR_MATCH_WEIGHT = -8.0
 
 
+def duckdb_connection():
+    """A DuckDB connection with Pehchaan's limits. DuckDB would take 80% of RAM, and the
+    pandas side of the pipeline needs room too; past the limit it spills to disk (which
+    holds tokens, so the spill folder is the operator's choice) instead of being killed."""
+    import os
+    import tempfile
+
+    import duckdb
+
+    con = duckdb.connect()
+    limit = os.environ.get("PEHCHAAN_DUCKDB_MEMORY", "6GB")
+    spill = os.environ.get("PEHCHAAN_DUCKDB_TEMP", tempfile.gettempdir())
+    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute(f"SET temp_directory = '{spill}/pehchaan-duckdb-spill'")
+    return con
+
+
 def make_db_api(engine: str, *, spark_master: str | None = None, share_with=None):
     """A Splink database API. ``share_with``: another API whose DuckDB connection or Spark
     session to use (one query can then read both APIs' tables), with a cache of its own."""
@@ -44,20 +61,10 @@ def make_db_api(engine: str, *, spark_master: str | None = None, share_with=None
 
         return DuckDBAPI(connection=share_with.duckdb_con)
     if engine == "duckdb":
-        import duckdb
         from splink import DuckDBAPI
 
-        import os
-        import tempfile
-
-        con = duckdb.connect()
+        con = duckdb_connection()
         con.execute("SET preserve_insertion_order = false")
-        # DuckDB would take 80% of RAM; the pandas side of the pipeline needs room too.
-        # Past this limit DuckDB spills to disk instead of being killed.
-        limit = os.environ.get("PEHCHAAN_DUCKDB_MEMORY", "6GB")
-        spill = os.environ.get("PEHCHAAN_DUCKDB_TEMP", tempfile.gettempdir())
-        con.execute(f"SET memory_limit = '{limit}'")
-        con.execute(f"SET temp_directory = '{spill}/pehchaan-duckdb-spill'")
         return DuckDBAPI(connection=con)
     if engine == "spark":
         from dedup.spark import get_spark
@@ -188,6 +195,7 @@ def estimate_prior(features: pd.DataFrame) -> float:
     woman was entered twice; with no tokens at all we fall back to Splink's default.
     """
     tokens = features["aadhaar_token"].dropna()
+    tokens = tokens[tokens.astype(str).str.startswith("aad:")]  # a VID may be re-generated: not "every duplicate"
     n = len(tokens)
     if n < 100:
         return 1e-4

@@ -13,21 +13,26 @@ that are in some pair (millions, not crores), are read into memory.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup import atomic
 from dedup.clusters import clusters_from_pairs
-from dedup.engine import predict
+from dedup.engine import duckdb_connection, predict
 from dedup.features import member_features
-from dedup.partitions import _isin, load_rows_with_tokens
+from dedup.partitions import _district_key, _isin, load_rows_with_tokens
 from dedup.pipeline import _pairs_output, _surplus, _surplus_certain
+from models.member_model import COMPARISONS
+from models.term_frequencies import TF_COLUMNS
 from dedup.placeholders import blank_placeholders
 from matching_rules.rules import CONFIRMED, POTENTIAL, apply_rules, load_rules
 from models.scorer import DEFAULT_MODEL_PATH
@@ -44,6 +49,18 @@ class NationalError(Exception):
         self.message = message
 
 
+@contextmanager
+def _reading(path: Path):
+    """A file that cannot be read is the user's to fix: say which, never a stack trace."""
+    try:
+        yield
+    except (OSError, UnicodeDecodeError, duckdb.Error, pa.ArrowException, pd.errors.ParserError,
+            KeyError, ValueError) as e:
+        detail = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        raise NationalError(f"{path} cannot be read ({type(e).__name__}{': ' + detail if detail else ''}); "
+                            "is it a complete copy of the run's file?") from None
+
+
 @dataclass(frozen=True)
 class Run:
     """One finished `pehchaan dedup members` output folder (a state, or a part of one)."""
@@ -54,7 +71,10 @@ class Run:
     pairs: Path
     name_frequencies: Path
     placeholders: Path
-    model: str
+    rules: str
+    model: Path
+    model_id: str          # what the model file holds (its hash), or its path when unreadable
+    token_key: str | None  # fingerprint of the key that made the tokens (runs before it: None)
 
 
 def read_run(folder: Path) -> Run:
@@ -63,21 +83,33 @@ def read_run(folder: Path) -> Run:
     if not summary_path.is_file():
         raise NationalError(f"{folder}: no summary.json, so it is not a finished "
                             "'pehchaan dedup members' run (a run writes summary.json last)")
-    try:
+    with _reading(summary_path):
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise NationalError(f"{summary_path} cannot be read ({e.__class__.__name__})") from None
-    pairs = [p for p in (folder / "pairs.parquet", folder / "pairs.csv") if p.is_file()]
-    needed = {"members.parquet": folder / "members.parquet",
-              "name_frequencies.parquet": folder / "name_frequencies.parquet",
-              "placeholders.parquet": folder / "placeholders.parquet"}
-    missing = [n for n, p in needed.items() if not p.is_file()] + ([] if pairs else ["pairs.csv"])
+    if not isinstance(summary, dict) or not isinstance(summary.get("files"), dict):
+        raise NationalError(f"{summary_path} is not a 'pehchaan dedup members' summary (no list of files)")
+    # the files this run wrote, by name, in this folder (the paths it recorded were on its machine):
+    # a stale pairs.parquet beside a newer pairs.csv is never taken for it
+    files = {k: folder / Path(str(v)).name for k, v in summary["files"].items()}
+    missing = [k for k in ("members", "pairs", "name_frequencies", "placeholders")
+               if k not in files or not files[k].is_file()]
     if missing:
-        raise NationalError(f"{folder}: {', '.join(missing)} missing; re-run "
-                            "'pehchaan dedup members' into this folder")
-    return Run(folder.name, folder, needed["members.parquet"], pairs[0],
-               needed["name_frequencies.parquet"], needed["placeholders.parquet"],
-               str(summary.get("model", "")))
+        raise NationalError(f"{folder}: {', '.join(missing)} file missing; re-run "
+                            "'pehchaan dedup members' into this folder, or copy all of its files")
+    with _reading(files["members"]):
+        rows = pq.ParquetFile(files["members"]).metadata.num_rows
+    if rows != summary.get("rows_accepted"):
+        raise NationalError(f"{files['members']} holds {rows:,} rows but the run accepted "
+                            f"{summary.get('rows_accepted')}: the folder mixes files of two runs "
+                            "(an import or a copy after the run?); re-run it")
+    model = Path(str(summary.get("model", "")))
+    if model.name == "model.json" and (folder / "model.json").is_file():
+        model = folder / "model.json"   # trained on the run's own export (--train)
+    try:
+        model_id = hashlib.sha256(model.read_bytes()).hexdigest()
+    except OSError:
+        model_id = str(model)
+    return Run(folder.resolve().name, folder, files["members"], files["pairs"], files["name_frequencies"],
+               files["placeholders"], str(summary.get("rules", "")), model, model_id, summary.get("token_key"))
 
 
 def _union(runs: list[Run], column: str) -> str:
@@ -93,24 +125,54 @@ def in_two_runs(runs: list[Run], column: str, limit: int | None = None) -> list[
     """Values of ``column`` found in more than one run (DuckDB: spills, never all in memory)."""
     sql = (f"SELECT v FROM ({_union(runs, column)}) GROUP BY v HAVING count(DISTINCT run) > 1 "
            f"ORDER BY v{f' LIMIT {int(limit)}' if limit else ''}")
-    with duckdb.connect() as con:
-        return [row[0] for row in con.execute(sql).fetchall()]
+    con = duckdb_connection()  # Pehchaan's memory limit and spill folder (the spill holds tokens)
+    try:
+        with _reading(runs[0].members if len(runs) == 1 else Path(f"the runs' members.parquet ({column})")):
+            return [row[0] for row in con.execute(sql).fetchall()]
+    finally:
+        con.close()
 
 
-def _name_frequencies(runs: list[Run]) -> dict[str, pd.DataFrame]:
-    """Each run's name frequencies, as Splink's lookup tables. Keys hold the district, so
-    the runs' tables do not overlap unless two states have a district of the same name;
-    then the higher share is kept (a name counted as more common weighs less: the cautious
-    side)."""
-    long = pd.concat([pd.read_parquet(r.name_frequencies) for r in runs], ignore_index=True)
+def _name_frequencies(runs: list[Run], features: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The runs' name frequencies of the names in ``features`` (not the tens of millions of a
+    national run), as Splink's lookup tables. Keys hold the district, so the runs' tables do
+    not overlap unless two states have a district of the same name; then the higher share is
+    kept (a name counted as more common weighs less: the cautious side)."""
+    values = set()
+    for col in TF_COLUMNS:
+        if col in features:
+            values |= set(features[col].dropna().astype(str))
+    frames = []
+    for r in runs:
+        with _reading(r.name_frequencies):
+            frames.append(pq.read_table(r.name_frequencies, filters=_isin("value", values)
+                                        if values else None).to_pandas())
+    long = pd.concat(frames, ignore_index=True)
     long = long.sort_values("share", ascending=False, kind="stable").drop_duplicates(["column", "value"])
     return {str(col): pd.DataFrame({col: g["value"].astype(object).to_numpy(),
                                     f"tf_{col}": g["share"].astype(float).to_numpy()})
             for col, g in long.groupby("column")}
 
 
+def _districts_in_two_runs(runs: list[Run]) -> list[str]:
+    """District names (as keys) found in two runs: Aurangabad is in Bihar and in Maharashtra.
+    Keys carry no state, so their names' frequencies and stand-in values mix."""
+    seen: dict[str, set[str]] = {}
+    for r in runs:
+        with _reading(r.members):
+            names = pq.read_table(r.members, columns=["district"]).column("district").unique().to_pandas()
+        for key in set(_district_key(pd.Series(names, dtype=object)).dropna()):
+            seen.setdefault(key, set()).add(r.name)
+    return sorted(k for k, v in seen.items() if len(v) > 1)
+
+
 def _read_pairs(path: Path) -> pd.DataFrame:
     cols = ["member_id_l", "member_id_r", "match_weight", "duplicate_class"]
+    with _reading(path):
+        return _read_pairs_file(path, cols)
+
+
+def _read_pairs_file(path: Path, cols: list[str]) -> pd.DataFrame:
     if path.suffix == ".parquet":
         df = pd.read_parquet(path, columns=cols)
     else:
@@ -122,20 +184,32 @@ def _read_pairs(path: Path) -> pd.DataFrame:
 def _aadhaar_identity(runs: list[Run], member_ids: set[str]) -> pd.DataFrame:
     """member_id, run, identity (last 4 Aadhaar digits; not a VID's) of the given members."""
     frames = []
-    for i, r in enumerate(runs):
-        t = pq.read_table(r.members, columns=["member_id", "aadhaar_kind", "aadhaar_last4"],
-                          filters=_isin("member_id", member_ids)).to_pandas()
+    wanted = _isin("member_id", member_ids)  # one sorted array of millions of ids, built once
+    for r in runs:
+        with _reading(r.members):
+            t = pq.read_table(r.members, columns=["member_id", "aadhaar_kind", "aadhaar_last4"],
+                              filters=wanted).to_pandas()
         t["identity"] = t["aadhaar_last4"].where(t["aadhaar_kind"] != "vid", None)
         frames.append(t.assign(run=r.name)[["member_id", "run", "identity"]])
     return pd.concat(frames, ignore_index=True)
+
+
+def _pairs_columns() -> list[str]:
+    return (["member_id_l", "member_id_r", "run_l", "run_r", "match_probability", "match_weight",
+             "duplicate_class", "rules", "flags"] + [c.name for c in COMPARISONS] + ["district", "block"])
 
 
 def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None = None,
                  rules_path: Path | None = None, engine: str = "duckdb",
                  spark_master: str | None = None, fmt: str = "csv") -> dict:
     """Score the rows that share an Aadhaar token across runs; cluster every run's duplicates
-    with those; write pairs_across_runs, clusters (members with a duplicate) and summary.json."""
+    with those; write pairs_across_runs, clusters (members with a duplicate) and summary.json.
+
+    ``model_path`` None: the model the runs share (the shipped one if they differ, with a
+    warning). ``rules_path`` None: the national default rules, as a state's own rules are
+    about its own records."""
     t0 = time.perf_counter()
+    rules = load_rules(rules_path)  # a mistyped rule file stops the pass before any work
     runs = [read_run(Path(f)) for f in folders]
     if len(runs) < 2:
         raise NationalError("give at least two run folders (one per state)")
@@ -147,31 +221,71 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
     out_dir = Path(out_dir)
     if any(out_dir.resolve() == r.folder.resolve() for r in runs):
         raise NationalError(f"--out {out_dir} is one of the runs; give a folder of its own")
+    keys = {r.token_key for r in runs}
+    if len(keys - {None}) > 1:
+        by_key = {}
+        for r in runs:
+            by_key.setdefault(r.token_key, []).append(r.name)
+        raise NationalError("the runs' Aadhaar tokens were made with different keys, so no number "
+                            "could ever match across them: " + "; ".join(
+                                f"{', '.join(v)}" for v in by_key.values()) + ". Re-run the states "
+                            "with one PEHCHAAN_TOKEN_KEY (and key id) on every machine")
+    warnings = []
+    if None in keys:
+        warnings.append("runs made before token keys were recorded ("
+                        + ", ".join(r.name for r in runs if r.token_key is None)
+                        + "): if they used other keys, their Aadhaar numbers cannot match across runs")
+    if model_path is None:
+        shared = {r.model_id for r in runs}
+        if len(shared) == 1 and runs[0].model.is_file():
+            model_path = runs[0].model
+        else:
+            model_path = DEFAULT_MODEL_PATH
+            if len(shared) > 1:
+                warnings.append("the runs were scored with different models; pairs across runs are "
+                                f"scored with {model_path} (--model chooses another)")
+    model_path = Path(model_path)
+    state_rules = sorted({r.rules for r in runs} - {rules.name})
+    if state_rules:
+        warnings.append(f"pairs across runs use the '{rules.name}' rules (runs used: "
+                        f"{', '.join(state_rules)}); --rules chooses another")
+    shared_districts = _districts_in_two_runs(runs)
+    if shared_districts:
+        warnings.append(f"districts of the same name in two runs ({', '.join(shared_districts[:5])}"
+                        f"{' …' if len(shared_districts) > 5 else ''}): their name frequencies are "
+                        "counted apart in each run; pairs across runs take the higher (cautious)")
     clash = in_two_runs(runs, "member_id", limit=5)
     if clash:
-        raise NationalError(f"member IDs found in two runs, e.g. {', '.join(clash)}: across states "
-                            "a member ID must name one member (did one export go into two runs?)")
-    rules = load_rules(rules_path)
-    model_path = Path(model_path) if model_path else DEFAULT_MODEL_PATH
-    models = sorted({r.model for r in runs})
+        raise NationalError(f"member IDs found in two runs, e.g. {', '.join(clash)}: the pass joins runs "
+                            "by member ID, so each must name one member across states (prefix each "
+                            "state's IDs with its code, or check that one export did not go into two runs)")
+    if engine == "spark":  # before the last pass's outputs are deleted
+        from dedup.spark import get_spark
+        get_spark(spark_master)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in OUTPUTS:  # an earlier pass's results must not pass for this one's
         (out_dir / name).unlink(missing_ok=True)
 
     tokens = set(in_two_runs(runs, "aadhaar_token"))
+    if not tokens:
+        warnings.append("no Aadhaar number is in two runs: no pairs across runs")
     run_of: dict[str, str] = {}
     across = None
     n_compared = 0
     if tokens:
-        placeholders = pd.concat([pd.read_parquet(r.placeholders) for r in runs], ignore_index=True)
+        placeholders = []
         rows = []
         for r in runs:
-            part = load_rows_with_tokens(r.members, tokens)
+            with _reading(r.members):
+                part = load_rows_with_tokens(r.members, tokens)
+            with _reading(r.placeholders):
+                placeholders.append(pd.read_parquet(r.placeholders))
             run_of.update(dict.fromkeys(part["member_id"].astype(str), r.name))
             rows.append(part)
-        features = blank_placeholders(member_features(pd.concat(rows, ignore_index=True)), placeholders)
+        features = blank_placeholders(member_features(pd.concat(rows, ignore_index=True)),
+                                      pd.concat(placeholders, ignore_index=True))
         scored, _ = predict(features, model_path, engine=engine, spark_master=spark_master,
-                            tf_tables=_name_frequencies(runs))
+                            tf_tables=_name_frequencies(runs, features))
         l_run = scored["member_id_l"].astype(str).map(run_of)
         r_run = scored["member_id_r"].astype(str).map(run_of)
         across = scored[(l_run != r_run).to_numpy()].copy()
@@ -184,7 +298,7 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
         pairs_out.insert(2, "run_l", pairs_out["member_id_l"].astype(str).map(run_of))
         pairs_out.insert(3, "run_r", pairs_out["member_id_r"].astype(str).map(run_of))
     else:
-        pairs_out = pd.DataFrame(columns=["member_id_l", "member_id_r", "run_l", "run_r"])
+        pairs_out = pd.DataFrame(columns=_pairs_columns())
 
     # national clusters: every run's duplicates and the pairs across runs
     edges = pd.concat([_read_pairs(r.pairs) for r in runs]
@@ -213,9 +327,9 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
     by_class = pairs_out["duplicate_class"].value_counts().to_dict() if len(pairs_out) else {}
     spanning = clusters.loc[clusters["spans_runs"], "cluster_id"]
     summary = {
-        "runs": [{"name": r.name, "folder": str(r.folder)} for r in runs],
+        "runs": [{"name": r.name, "folder": str(r.folder), "rules": r.rules, "model": str(r.model)}
+                 for r in runs],
         "model": str(model_path),
-        "runs_models": models,
         "rules": rules.name,
         "aadhaar_tokens_in_two_runs": len(tokens),
         "rows_sharing_them": len(run_of),
@@ -230,8 +344,7 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
             "surplus_records": _surplus(clusters),
             "surplus_records_confirmed": _surplus_certain(clusters),
         },
-        "warnings": ([f"the runs were scored with different models ({', '.join(models)}); pairs "
-                      f"across runs are scored with {model_path}"] if len(models) > 1 else []),
+        "warnings": warnings,
         "seconds": round(time.perf_counter() - t0, 3),
         "files": {k: str(v) for k, v in files.items()},
     }

@@ -25,6 +25,7 @@ from dedup.placeholders import warning as placeholder_warning
 from dedup.partitions import (describe, load_members, load_part, load_rows_with_tokens, parts_for,
                                shared_across_parts)
 from dedup.stages import Stages
+from ekyc.tokens import key_fingerprint
 from matching_rules.rules import CONFIRMED, POTENTIAL, PROBABILITY_DECIMALS, RuleSet, apply_rules, load_rules
 from models.levels import Comparison
 from models.member_model import COMPARISONS
@@ -370,6 +371,8 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 "model": str(model_path),
                 "rules": rules.name,
                 "potential_threshold": rules.potential_threshold,
+                # which key made the Aadhaar and account tokens: runs are comparable only if equal
+                "token_key": key_fingerprint(),
                 "rows_read": imported.rows_read,
                 "rows_accepted": imported.rows_accepted,
                 "rows_rejected": imported.rows_rejected,

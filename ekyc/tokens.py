@@ -35,3 +35,10 @@ def comparable(a: str | None, b: str | None) -> bool:
         return False
     pa, pb = a.split(":"), b.split(":")
     return len(pa) == 3 and len(pb) == 3 and pa[0] == pb[0] and pa[1] == pb[1]
+
+
+def key_fingerprint(key: Key | None = None) -> str:
+    """A keyed hash of a fixed label: two runs tokenised with the same key have the same
+    fingerprint, and their tokens can be compared (a national pass over state runs needs
+    that). It reveals nothing of the key or of any number."""
+    return make_token("fingerprint", "pehchaan-token-key", key)

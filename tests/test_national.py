@@ -36,6 +36,15 @@ def state_runs(tmp_path_factory):
         for col in ("state", "district", "block", "panchayat", "village", "shg_id", "shg_name"):
             row[col] = other[col]
         moved.append(row)
+    # a stand-in phone and date of birth on many members of the first woman's block and on her
+    # copy in the other group: not evidence there, so not evidence across runs either
+    src_id = members[in_a & full].iloc[0]["member_id"]
+    first = members.index[members["member_id"] == src_id][0]
+    block = members.index[(members["district"] == members.at[first, "district"])
+                          & (members["block"] == members.at[first, "block"])]
+    stand_ins = block[block != first][:24].append(pd.Index([first]))
+    members.loc[stand_ins, ["mobile", "dob"]] = ["9430512876", "15-06-1990"]
+    moved[0]["mobile"], moved[0]["dob"] = "9430512876", "15-06-1990"
     members = pd.concat([members, pd.DataFrame(moved)], ignore_index=True)
     in_a = members["state"].isin(group_a)
     paths = {}
@@ -45,7 +54,7 @@ def state_runs(tmp_path_factory):
     runs = {name: run_members(paths[name], tmp / "runs" / name, RunOptions(tty=False))
             for name in paths}
     group = dict(zip(members["member_id"].astype(str), in_a.map({True: "east", False: "west"})))
-    return tmp, runs, group, [r["member_id"] for r in moved]
+    return tmp, runs, group, [r["member_id"] for r in moved], src_id
 
 
 def _pairs(path) -> pd.DataFrame:
@@ -54,7 +63,7 @@ def _pairs(path) -> pd.DataFrame:
 
 
 def test_states_one_by_one_then_across_give_the_national_runs_pairs_and_clusters(state_runs):
-    tmp, runs, group, copies = state_runs
+    tmp, runs, group, copies, first = state_runs
     summary = run_national([runs["east"].out_dir, runs["west"].out_dir], tmp / "national")
 
     whole = _pairs(runs["whole"].files["pairs"])
@@ -72,6 +81,11 @@ def test_states_one_by_one_then_across_give_the_national_runs_pairs_and_clusters
                                           across["duplicate_class"]) if c == "confirmed"}
     assert all(any(c in p for p in found) for c in copies)
 
+    # the first woman's stand-in phone and date of birth did not count across runs
+    row = across.set_index(["member_id_l", "member_id_r"]).loc[tuple(sorted((first, copies[0])))]
+    assert row["mobile"] != "same" and "date of birth" not in row["year_of_birth"], row.to_dict()
+    assert summary["warnings"] == []      # one key, one model, the default rules, no shared districts
+
     # national clusters are the single run's (members with a duplicate)
     one = pd.read_csv(runs["whole"].files["clusters"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     one = one[one["cluster_class"] != "unique"].sort_values("member_id").reset_index(drop=True)
@@ -86,7 +100,7 @@ def test_states_one_by_one_then_across_give_the_national_runs_pairs_and_clusters
 
 
 def test_runs_that_cannot_go_together_are_refused(state_runs, tmp_path):
-    _, runs, _, _ = state_runs
+    _, runs, _, _, _ = state_runs
     east = runs["east"].out_dir
     twin = tmp_path / "east-again"
     shutil.copytree(east, twin)
@@ -103,7 +117,7 @@ def test_runs_that_cannot_go_together_are_refused(state_runs, tmp_path):
 
 
 def test_cli_prints_the_pass_and_explains_a_wrong_folder(state_runs, tmp_path):
-    _, runs, _, copies = state_runs
+    _, runs, _, copies, _ = state_runs
     runner = CliRunner()
     ok = runner.invoke(app, ["dedup", "national", str(runs["east"].out_dir), str(runs["west"].out_dir),
                              "--out", str(tmp_path / "n")])
@@ -112,3 +126,46 @@ def test_cli_prints_the_pass_and_explains_a_wrong_folder(state_runs, tmp_path):
     bad = runner.invoke(app, ["dedup", "national", str(runs["east"].out_dir), str(tmp_path),
                               "--out", str(tmp_path / "n2")])
     assert bad.exit_code == 2 and "no summary.json" in bad.output and "Traceback" not in bad.output
+
+
+def test_runs_made_with_other_keys_mixed_files_or_broken_files_are_refused(state_runs, tmp_path):
+    import json
+
+    _, runs, _, _, _ = state_runs
+    east, west = runs["east"].out_dir, runs["west"].out_dir
+
+    other_key = shutil.copytree(west, tmp_path / "west-other-key")
+    summary = json.loads((other_key / "summary.json").read_text())
+    summary["token_key"] = "fingerprint:k9:0123456789abcdef0123456789abcdef"
+    (other_key / "summary.json").write_text(json.dumps(summary))
+    with pytest.raises(NationalError, match="different keys"):
+        run_national([east, other_key], tmp_path / "n1")
+
+    mixed = shutil.copytree(west, tmp_path / "west-mixed")
+    shutil.copy(east / "members.parquet", mixed / "members.parquet")
+    with pytest.raises(NationalError, match="mixes files of two runs"):
+        run_national([east, mixed], tmp_path / "n2")
+
+    broken = shutil.copytree(west, tmp_path / "west-broken")
+    (broken / "name_frequencies.parquet").write_bytes(b"PAR1 half a file")
+    with pytest.raises(NationalError, match="name_frequencies.parquet cannot be read"):
+        run_national([east, broken], tmp_path / "n3")
+
+    not_a_summary = shutil.copytree(west, tmp_path / "west-list")
+    (not_a_summary / "summary.json").write_text("[1, 2]")
+    with pytest.raises(NationalError, match="not a 'pehchaan dedup members' summary"):
+        run_national([east, not_a_summary], tmp_path / "n4")
+
+
+def test_a_run_with_its_state_rules_and_parquet_outputs_gives_the_same_pairs_across(state_runs, tmp_path):
+    tmp, runs, _, _, _ = state_runs
+    east_p = run_members(tmp / "east.csv", tmp_path / "east", RunOptions(tty=False, fmt="parquet",
+                                                                         state="bihar"))
+    assert (east_p.out_dir / "pairs.parquet").is_file()
+    summary = run_national([east_p.out_dir, runs["west"].out_dir], tmp_path / "n")
+    assert any("'default' rules (runs used: bihar)" in w for w in summary["warnings"]), summary["warnings"]
+    run_national([runs["east"].out_dir, runs["west"].out_dir], tmp_path / "base")
+    with_csv = _pairs(tmp_path / "base" / "pairs_across_runs.csv")
+    with_parquet = _pairs(tmp_path / "n" / "pairs_across_runs.csv")
+    cols = ["member_id_l", "member_id_r", "duplicate_class", "match_weight"]
+    pd.testing.assert_frame_equal(with_parquet[cols], with_csv[cols])
