@@ -2,7 +2,9 @@
 
 The data was written without reading dedup/synthetic*, dedup/names.py,
 dedup/phonetic.py, models/ or matching_rules/, so the pipeline test below is
-the one place where the matcher meets a source it was not tuned on.
+the one place where the matcher meets a source it was not written against. Its numbers
+were read, and some changes rejected because they fell here, so it guards against
+regressions; it is not a sealed test set.
 """
 from __future__ import annotations
 
@@ -22,8 +24,12 @@ from benchmarks.heldout_data import (
 # Aadhaar last-4 rule): F1 0.897, precision 0.977, recall 0.829, confirmed precision 1.0
 # over 122 pairs (0.895 before the last-4 rule)
 # (`python -m benchmarks.heldout`; 0.882 on 2026-11-23, 0.7985 before that day's name fixes).
-# Raise it when the matcher improves on this file; never above 0.97.
-F1_FLOOR = 0.86
+# The floors sit just under the measured values (the run is deterministic), so a loss of
+# more than about 0.007 F1, or of precision behind a recall gain, fails CI. Raise them when
+# the matcher improves on this file. This file has also been consulted when choosing between
+# changes (README, "Benchmarks"), so its F1 is a regression guard, not an unbiased estimate.
+F1_FLOOR = 0.89
+PRECISION_FLOOR = 0.965
 
 
 @pytest.fixture(scope="module")
@@ -161,4 +167,4 @@ def test_pipeline_on_committed_heldout_export(committed, tmp_path):
         pytest.fail(f"pipeline could not run on the held-out export (shipped model missing?): {exc}")
     assert res["rows_accepted"] == len(truth)
     assert res["confirmed_precision"] == 1.0, res
-    assert res["f1"] >= F1_FLOOR, {k: v for k, v in res.items() if not k.startswith("_")}
+    assert res["f1"] >= F1_FLOOR and res["precision"] >= PRECISION_FLOOR, {k: v for k, v in res.items() if not k.startswith("_")}

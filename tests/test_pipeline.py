@@ -17,9 +17,15 @@ from models.scorer import load_scorer
 # all states mixed F1 0.884 (ten scripts, Telugu house names first, Punjab's few names);
 # 0.875 / 0.879 before the Aadhaar last-4 rule, 0.869 / 0.872 before the 1 January level
 # and the date-of-birth rule, 0.859 / 0.865 before name frequencies (2026-11-29).
-# CI fails when a change loses accuracy; raise the floor when a change gains it.
-F1_FLOOR = 0.86
-F1_FLOOR_MIXED = 0.86
+# Measured again after that session's changes: Bihar precision 0.941, recall 0.821, F1 0.877;
+# mixed precision 0.946, recall 0.829, F1 0.8835. The runs are deterministic (fixed seed,
+# shipped model, id-ordered ties), so the floors sit just under them: a change that loses
+# more than about 0.005 F1, or 0.01 precision hidden behind a recall gain, fails CI.
+# Raise them when a change gains; lower them only with a reason in the commit.
+F1_FLOOR = 0.872
+F1_FLOOR_MIXED = 0.878
+PRECISION_FLOOR = 0.93
+PRECISION_FLOOR_MIXED = 0.935
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +46,7 @@ def test_accuracy_floor_on_all_states_mixed(tmp_path):
     files = write_export(export, tmp_path / "export")
     result = run_members(files["members"], tmp_path / "out", RunOptions(tty=False))
     acc = cluster_accuracy(pd.read_csv(result.files["clusters"], dtype=str), export.truth)
-    assert acc.f1 >= F1_FLOOR_MIXED, acc.as_dict()
+    assert acc.f1 >= F1_FLOOR_MIXED and acc.precision >= PRECISION_FLOOR_MIXED, acc.as_dict()
 
 
 def test_accuracy_floor_and_confirmed_precision(run_20k):
@@ -48,7 +54,7 @@ def test_accuracy_floor_and_confirmed_precision(run_20k):
     clusters = pd.read_csv(result.files["clusters"], dtype=str)
     pairs = pd.read_csv(result.files["pairs"], dtype=str)
     acc = cluster_accuracy(clusters, export.truth)
-    assert acc.f1 >= F1_FLOOR, acc.as_dict()
+    assert acc.f1 >= F1_FLOOR and acc.precision >= PRECISION_FLOOR, acc.as_dict()
     precision, n_confirmed = pair_precision(pairs, export.truth, "confirmed")
     assert n_confirmed > 100 and precision == 1.0
 
@@ -232,6 +238,10 @@ def test_evidence_ceiling_counts_pairs_sharing_an_identifier_or_village():
     # p1: a-b share a mobile; p2: c-d, c-e, d-e share nothing (different mobiles, villages)
     assert (c.true_pairs, c.pairs_with_evidence) == (4, 1)
     assert c.max_recall == 0.25 and abs(c.max_f1 - 0.4) < 1e-9
+    # a chain through a third record of hers counts: c-d by mobile, d-e by village, so c-e too
+    chained = feats.assign(mobile=["9", "9", "1", "1", "2", None, None],
+                           village_key=["v1", "v2", "v3", "v4", "v4", "v6", "v7"])
+    assert evidence_ceiling(chained, truth).pairs_with_evidence == 4
 
 
 def test_a_value_on_many_members_of_a_block_is_a_placeholder_not_evidence(small_export, tmp_path, monkeypatch):
