@@ -7,6 +7,7 @@ so it lives here once.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MISSING_WORDS = frozenset({"nan", "none", "null", "na", "n/a", "-"})
 
@@ -19,6 +20,21 @@ def clean_cell(value: object) -> str:
     if text.endswith(".0") and text[:-2].isdigit():  # Excel turned a number into a float
         text = text[:-2]
     return "" if text.lower() in MISSING_WORDS else text
+
+
+def number_cell(value: object) -> str:
+    """clean_cell for a number (Aadhaar, account, mobile): digits of any script read as ASCII
+    ("९८७६५४३२१०" is 9876543210: bookkeepers on Hindi keyboards type numbers so, and a
+    number must make the same token however it is written), and Excel's text marker (a
+    leading apostrophe, "'587137056206") dropped. Not for IDs, which are kept as written."""
+    text = clean_cell(value)
+    if text.startswith("'"):
+        text = text[1:].strip()
+    if not text.isascii():
+        text = "".join(str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in text)
+        if text.endswith(".0") and text[:-2].isdigit():
+            text = text[:-2]
+    return text
 
 
 # A run of 9+ digits (any script's digits) is an Aadhaar, VID or account number until shown

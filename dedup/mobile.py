@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from dedup.cells import clean_cell
+from dedup.cells import number_cell
 
 
 def normalise_mobile(value: object) -> tuple[str | None, str | None]:
     """(mobile, reason): reason set when something was given but is not a mobile."""
-    text = clean_cell(value)
+    text = number_cell(value)
     if not text:
         return None, None
     digits = re.sub(r"[\s\-()]", "", text)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from dedup.cells import clean_cell
+from dedup.cells import number_cell
 from ekyc.tokens import make_token
 
 _D = (
@@ -93,7 +93,7 @@ def parse_aadhaar(value: object, *, tokenise: bool = True) -> AadhaarEvidence:
     """Classify any Aadhaar-ish input; a full number leaves only token and last 4.
 
     ``tokenise=False`` only classifies (for `pehchaan ekyc aadhaar check`, which needs no key)."""
-    text = clean_cell(value)
+    text = number_cell(value)
     if not text:
         return AadhaarEvidence(AadhaarKind.MISSING)
     compact = _SEPARATORS.sub("", text)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dedup.cells import clean_cell
+from dedup.cells import clean_cell, number_cell
 from ekyc.tokens import make_token
 
 IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
@@ -48,7 +48,7 @@ _MASKED_ACCOUNT = re.compile(r"^[xX*#]{3,16}(\d{4})$")
 
 def parse_bank(account: object, ifsc: object = None) -> BankEvidence:
     ifsc_norm, ifsc_reason = normalise_ifsc(ifsc)
-    acct = re.sub(r"[\s\-]", "", clean_cell(account))
+    acct = re.sub(r"[\s\-]", "", number_cell(account))
     if not acct:
         return BankEvidence(ifsc=ifsc_norm, ifsc_reason=ifsc_reason)
     masked = _MASKED_ACCOUNT.match(acct)

@@ -113,6 +113,30 @@ def test_full_number_forms_give_one_token_and_last4(number):
     assert re.fullmatch(r"aad:t1:[0-9a-f]{32}", evs[0].token)
 
 
+def _in_script(number: str, zero: int) -> str:
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in number)
+
+
+# Devanagari, Bengali, Gurmukhi, Odia, Tamil, Telugu digits: a number typed on an Indic keyboard
+SCRIPT_ZEROS = [0x966, 0x9E6, 0xA66, 0xB66, 0xBE6, 0xC66]
+
+
+@settings(max_examples=30, deadline=None)
+@given(number=valid_aadhaar, zero=st.sampled_from(SCRIPT_ZEROS))
+def test_a_number_in_indic_digits_is_the_same_number(number, zero):
+    ascii_ev, script_ev = parse_aadhaar(number), parse_aadhaar(_in_script(f"{number[:4]} {number[4:8]} {number[8:]}", zero))
+    assert script_ev.kind == AadhaarKind.FULL and script_ev.token == ascii_ev.token
+    assert script_ev.last4 == number[-4:] and script_ev.masked == f"XXXX XXXX {number[-4:]}"
+    assert parse_aadhaar(_in_script(f"XXXX XXXX {number[-4:]}", zero)).last4 == number[-4:]
+    assert parse_bank(_in_script("30110443793", zero)).token == parse_bank("30110443793").token
+
+
+def test_excels_text_marker_before_a_number_is_not_part_of_it():
+    number = _with_check("23456789012")
+    assert parse_aadhaar("'" + number).token == parse_aadhaar(number).token
+    assert parse_bank("'30110443793").token == parse_bank("30110443793").token
+
+
 @pytest.mark.parametrize("text", ["XXXX XXXX 1234", "xxxxxxxx1234", "XXXX-XXXX-1234", "********1234", "1234"])
 def test_masked_forms_give_last4_only(text):
     ev = parse_aadhaar(text)

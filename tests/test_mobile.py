@@ -11,6 +11,7 @@ from dedup.mobile import normalise_mobile
 @pytest.mark.parametrize("raw", [
     "9876543210", " 9876543210 ", "+91 98765 43210", "+919876543210", "919876543210",
     "09876543210", "98765-43210", "(98765) 43210", "9876543210.0", 9876543210, 9876543210.0,
+    "९८७६५४३२१०", "+९१ ९८७६५ ४३२१०", "৯৮৭৬৫৪৩২১০", "'9876543210",   # Devanagari, Bengali digits; Excel's '
 ])
 def test_forms_of_one_number(raw):
     assert normalise_mobile(raw) == ("9876543210", None)
