@@ -89,6 +89,7 @@ _SLASH_TYPES = {"w": "husband", "d": "father", "s": "father", "c": "guardian"}
 # Tamil: க/பெ (kanavar peyar, husband's name) and த/பெ (thanthai peyar, father's name)
 _TAMIL_SLASH = re.compile(r"(?<![a-z])(ka|tha|ta)\s*/\s*pe(?![a-z])\.?")
 _TAMIL_TYPES = {"ka": "husband", "tha": "father", "ta": "father"}
+_MASK_RUN = re.compile(r"x{3,}")
 _TOKEN = re.compile(r"\x00[a-z]+\x00|[a-z]+|[^\x00-\x7f\s\d.,;:/\\\-()'\"_]+")
 _PHRASES = {  # two-word relation phrases, first word -> second word
     ("wife", "of"): "husband", ("daughter", "of"): "father", ("son", "of"): "father",
@@ -185,7 +186,9 @@ def _tokens(latin: str) -> list[str]:
     marked = _SLASH_MARKER.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1)]}\x00 ", latin)
     marked = _SLASH_MARKER_RUN_ON.sub(lambda m: f" \x00{_SLASH_TYPES[m.group(1) or m.group(2)]}\x00 ", marked)
     marked = _TAMIL_SLASH.sub(lambda m: f" \x00{_TAMIL_TYPES[m.group(1)]}\x00 ", marked)
-    return _TOKEN.findall(marked)
+    # digits never make a word; a number hidden by the import (XXXXXXXX0124) leaves its X's,
+    # which must not read as a surname shared by every name that held a number
+    return [t for t in _TOKEN.findall(marked) if not _MASK_RUN.fullmatch(t)]
 
 
 def _relation_at(tokens: list[str], i: int) -> tuple[str, int] | None:

@@ -467,3 +467,19 @@ def test_dotted_relation_words_are_not_initials(text, relation):
 
 def test_native_initial_with_or_without_a_space_keys_alike():
     assert parse_name("చి. శైలజ").given_key == parse_name("చి.శైలజ").given_key == parse_name("శైలజ").given_key
+
+
+def test_a_number_in_a_name_field_is_no_part_of_the_name():
+    """The import hides a long number typed into a name (XXXXXXXX0124); its X's must not
+    become a surname that every such name shares."""
+    import pandas as pd
+
+    from dedup.importer import read_members_frame
+
+    clean, _, _ = read_members_frame(pd.DataFrame({
+        "member_id": ["a", "b", "c"],
+        "member_name": ["Rekha Devi 234567890124", "Pinki Kumari 3456 7890 1234", "Rekha Devi"]}))
+    assert all("234567890124" not in n for n in clean["member_name"])
+    parsed = [parse_name(n) for n in clean["member_name"]]
+    assert [p.surname for p in parsed] == [None, None, None]
+    assert parsed[0].key == parsed[2].key and parsed[0].key != parsed[1].key
