@@ -103,7 +103,8 @@ def members(
     except NoUsableRows as e:
         fail("No usable rows", e.message, 3)
     except NotEnoughMemory as e:
-        fail("Not enough memory", e.message)
+        fail("A district is bigger than --max-rows-per-part" if max_rows_per_part else "Not enough memory",
+             e.message)
     except RuleError as e:
         fail("Rule file problem", e)
     except TrainingError as e:
@@ -116,9 +117,13 @@ def members(
             fail("Spark could not run", error_message(e, spark_master))
         raise
     print_summary(result.summary)
-    for note in result.summary.get("import_notes", []):
+    print_notes(result.summary)
+
+
+def print_notes(s: dict) -> None:
+    for note in s.get("import_notes", []):
         err.print(f"[yellow]Note on the file:[/yellow] {escape(note)}")
-    for w in result.summary.get("warnings", []):
+    for w in s.get("warnings", []):
         err.print(f"[yellow]Warning:[/yellow] {escape(w)}")
 
 
@@ -172,7 +177,7 @@ def national(
     runs: list[Path] = typer.Argument(..., help="Output folders of finished 'dedup members' runs, one per state."),
     out: Path = typer.Option(..., "--out", help="Folder for pairs_across_runs, clusters and summary.json."),
     engine: Engine = typer.Option(Engine.duckdb, help="duckdb (default) or spark, for scoring the pairs across runs."),
-    model: Path | None = typer.Option(None, help="Model for the pairs across runs (default: the shipped one)."),
+    model: Path | None = typer.Option(None, help="Model for the pairs across runs (default: the one the runs share; else the shipped one)."),
     rules: Path | None = typer.Option(None, help="Rule file for the pairs across runs (default: the national default)."),
     spark_master: str | None = typer.Option(None, help="Spark master URL (with --engine spark)."),
     fmt: Fmt = typer.Option(Fmt.csv, "--format", help="Format of the pairs and clusters files."),
@@ -216,6 +221,11 @@ def national(
             from dedup.spark import error_message
             fail("Spark could not run", error_message(e, spark_master))
         raise
+    print_national_summary(s)
+    print_notes(s)
+
+
+def print_national_summary(s: dict) -> None:
     t = Table(title="Pehchaan: duplicates across runs", show_header=False)
     t.add_row("runs", ", ".join(r["name"] for r in s["runs"]))
     t.add_row("Aadhaar numbers in two or more runs", f"{s['aadhaar_tokens_in_two_runs']:,}")
@@ -224,20 +234,24 @@ def national(
     c = s["clusters"]
     t.add_row("clusters confirmed / potential", f"{c['confirmed']:,} / {c['potential']:,}")
     t.add_row("clusters spanning two or more runs", f"{c['spanning_runs']:,}")
-    t.add_row("surplus records: certain (Aadhaar) / all",
-              f"{c['surplus_records_confirmed']:,} / {c['surplus_records']:,}")
+    t.add_row("surplus records: certain (Aadhaar) / awaiting review",
+              f"{c['surplus_records_confirmed']:,} / {c['surplus_records'] - c['surplus_records_confirmed']:,}")
     t.add_row("time (s)", f"{s['seconds']:.1f}")
     console.print(t)
     console.print("Outputs: " + ", ".join(f"{k}: {v}" for k, v in s["files"].items()))
-    for w in s.get("warnings", []):
-        err.print(f"[yellow]Warning:[/yellow] {escape(w)}")
 
 
 @app.command("show-summary")
-def show_summary(out: Path = typer.Argument(..., help="Output folder of an earlier run.")) -> None:
-    """Print the summary of a finished run (reads OUT/summary.json)."""
-    p = out / "summary.json"
+def show_summary(out: Path = typer.Argument(..., help="Output folder of an earlier run (or its summary.json).")) -> None:
+    """Print the summary of a finished run or national pass (reads OUT/summary.json)."""
+    p = out if out.is_file() else out / "summary.json"
     if not p.exists():
         err.print(f"[red]No finished run in {escape(str(out))}[/red] (summary.json is written last; a run killed half-way has none).")
         raise typer.Exit(2)
-    print_summary(json.loads(p.read_text()))
+    try:
+        s = json.loads(p.read_text(encoding="utf-8"))
+        (print_national_summary if "runs" in s else print_summary)(s)
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        err.print(f"[red]{escape(str(p))} is not a Pehchaan summary[/red] (damaged, or another program's file).")
+        raise typer.Exit(2)
+    print_notes(s)

@@ -343,6 +343,7 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
             "members_in_clusters": len(clusters),
             "surplus_records": _surplus(clusters),
             "surplus_records_confirmed": _surplus_certain(clusters),
+            "surplus_records_potential": _surplus(clusters) - _surplus_certain(clusters),
         },
         "warnings": warnings,
         "seconds": round(time.perf_counter() - t0, 3),

@@ -174,7 +174,8 @@ def coverage_warnings(counts: dict[str, int]) -> list[str]:
     out = []
     n, no_block, no_village = counts["rows"], counts["no_block"], counts["no_village"]
     if no_block > n / 2:
-        out.append(f"{no_block:,} of {n:,} rows have no district/block: they are compared only "
+        out.append(f"{no_block:,} of {n:,} rows have no block (or no district, which places a block): "
+                   "they are compared only "
                    "through shared Aadhaar, so most of their duplicates cannot be found. "
                    "Add the block (and village) columns to the export.")
     if no_village > n / 2:

@@ -90,6 +90,11 @@ def test_cli_run_writes_outputs_and_prints_summary(small_export, tmp_path):
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["rules"] == "bihar"
     shown = runner.invoke(app, ["dedup", "show-summary", str(tmp_path / "out")])
     assert shown.exit_code == 0 and "surplus records" in shown.output
+    # the summary file itself will do too; a file that is not one is told so, not a traceback
+    assert runner.invoke(app, ["dedup", "show-summary", str(tmp_path / "out" / "summary.json")]).exit_code == 0
+    (tmp_path / "other.json").write_text("[1, 2]")
+    bad = runner.invoke(app, ["dedup", "show-summary", str(tmp_path / "other.json")])
+    assert bad.exit_code == 2 and "not a Pehchaan summary" in bad.output and "Traceback" not in bad.output
 
 
 def test_user_mistakes_never_give_a_traceback(small_export, tmp_path):
@@ -132,7 +137,7 @@ def test_missing_block_columns_are_warned_about(tmp_path):
     res = _run(f, "--out", tmp_path / "out")
     assert res.exit_code == 0
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["warnings"] and "no district/block" in summary["warnings"][0]
+    assert summary["warnings"] and "have no block" in summary["warnings"][0]
     assert "Warning" in res.output
 
 

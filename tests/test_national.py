@@ -123,6 +123,8 @@ def test_cli_prints_the_pass_and_explains_a_wrong_folder(state_runs, tmp_path):
                              "--out", str(tmp_path / "n")])
     assert ok.exit_code == 0, ok.output
     assert "clusters spanning two or more runs" in ok.output
+    shown = runner.invoke(app, ["dedup", "show-summary", str(tmp_path / "n" / "summary.json")])
+    assert shown.exit_code == 0 and "clusters spanning two or more runs" in shown.output, shown.output
     bad = runner.invoke(app, ["dedup", "national", str(runs["east"].out_dir), str(tmp_path),
                               "--out", str(tmp_path / "n2")])
     assert bad.exit_code == 2 and "no summary.json" in bad.output and "Traceback" not in bad.output
