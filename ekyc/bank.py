@@ -158,7 +158,8 @@ def _household_keys(members: pd.DataFrame, relation_col: str, name_col: str, vil
 
 def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_col: str = "member_id",
                     household_col: str | None = "household_id", relation_col: str = "relation_name",
-                    name_col: str = "name", village_col: str = "village") -> list[SharedAccount]:
+                    name_col: str = "name", village_col: str = "village",
+                    person_col: str = "cluster_id") -> list[SharedAccount]:
     """Flag bank accounts used by members of different households.
 
     One account for a mother-in-law and daughter-in-law is common and fine; one account for
@@ -166,7 +167,9 @@ def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_
     look at (an agent's account, or a data-entry error). Households come from
     ``household_col`` when the data has one; otherwise two members are taken as one household
     when they live in the same village and share the father/husband name or the surname
-    (both read through dedup.names, so scripts and spellings agree).
+    (both read through dedup.names, so scripts and spellings agree). Records that de-duplication
+    put in one cluster (``person_col``, from a run's clusters.csv) are one woman entered twice:
+    her account on both is no sharing at all, and before this most flagged accounts were that.
     """
     if token_col not in members or members.empty:
         return []
@@ -199,6 +202,9 @@ def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_
                     same_family = ((a.relation_key is not None and a.relation_key == b.relation_key) or
                                    (a.surname_key is not None and a.surname_key == b.surname_key))
                     same = same_village and same_family
+                if not same and person_col in g:
+                    pi, pj = g.at[idx[i], person_col], g.at[idx[j], person_col]
+                    same = bool(pd.notna(pi) and str(pi) != "" and pi == pj)
                 if same:
                     parent[find(i)] = find(j)
         comps: dict[int, list] = {}

@@ -199,6 +199,9 @@ def bank_check(
 def bank_shared(
     members: Path = typer.Argument(..., help="members.parquet from `pehchaan import members` (or a CSV "
                                    "with member_id, bank_token, and household_id or name/relation_name/village)."),
+    clusters: Optional[Path] = typer.Option(
+        None, help="clusters.csv of a `dedup members` run: records of one cluster are one woman, so her "
+        "account on each is not shared (default: the clusters file beside MEMBERS, if there is one)."),
 ) -> None:
     """List bank accounts used by members of different households."""
     import pandas as pd
@@ -219,8 +222,20 @@ def bank_shared(
     if "bank_token" not in df.columns:
         _fail(EkycError(ExitCode.MALFORMED, f"{members.name} has no bank_token column (tokenise accounts with "
                         "`pehchaan import` first: raw account numbers are never read here)"))
+    if clusters is None:
+        beside = [members.parent / n for n in ("clusters.csv", "clusters.parquet")]
+        clusters = next((p for p in beside if p.is_file()), None)
+    if clusters is not None:
+        try:
+            cl = (pd.read_parquet(clusters) if clusters.suffix.lower() == ".parquet"
+                  else pd.read_csv(clusters, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+            cl = cl.loc[cl["cluster_class"] != "unique", ["member_id", "cluster_id"]].astype(str)
+        except (ValueError, OSError, KeyError, pd.errors.ParserError, ImportError):
+            _fail(EkycError(ExitCode.MALFORMED, f"{clusters.name} is not a clusters file of `pehchaan dedup members`"))
+        df = df.drop(columns=["cluster_id"], errors="ignore").merge(cl, on="member_id", how="left") \
+            if "member_id" in df else df
     flags = shared_accounts(df)
-    _emit({"flagged": len(flags), "accounts": [
+    _emit({"flagged": len(flags), "clusters_used": clusters.name if clusters is not None else None, "accounts": [
         {"bank_token": f.bank_token, "member_ids": f.member_ids, "households": f.households, "reasons": f.reasons}
         for f in flags]})
 

@@ -102,6 +102,15 @@ def test_household_column_when_present():
     assert "2 different households" in flags[0].reasons[0]["en"]
 
 
+def test_one_womans_records_in_a_cluster_share_her_account_without_a_flag():
+    """A woman entered twice (two villages, before and after marriage) has her one account on
+    both records: de-duplication's cluster says so, and it is no shared account."""
+    df = _members().assign(cluster_id=None)
+    df.loc[df.member_id.isin(["m5", "m6"]), "cluster_id"] = "m5"
+    flagged = {tuple(sorted(f.member_ids)) for f in shared_accounts(df)}
+    assert flagged == {("m7", "m8"), ("m11", "m12")}
+
+
 def test_no_tokens_no_flags():
     assert shared_accounts(pd.DataFrame({"member_id": ["a"], "name": ["x"]})) == []
     assert shared_accounts(_members().iloc[0:0]) == []

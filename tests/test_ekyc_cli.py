@@ -190,6 +190,16 @@ def test_bank_commands(tmp_path):
     res = import_members(export, tmp_path / "imp", workers=0)
     code, out, output = run("bank", "shared", res.output_path)
     assert code == 0 and out["flagged"] == 1 and "111122223333" not in output
+    assert out["clusters_used"] is None
+    # a run's clusters beside the members file: records of one woman share her account, no flag
+    (tmp_path / "imp" / "clusters.csv").write_text(
+        "\ufeffmember_id,cluster_id,cluster_class,cluster_size,confirmed_group\n"
+        "a,a,potential,2,\nb,a,potential,2,\n", encoding="utf-8")
+    code, out, _ = run("bank", "shared", res.output_path)
+    assert code == 0 and out["flagged"] == 0 and out["clusters_used"] == "clusters.csv"
+    (tmp_path / "other.csv").write_text("member_id,cluster_id,cluster_class\na,x,unique\nb,y,unique\n")
+    code, out, _ = run("bank", "shared", res.output_path, "--clusters", tmp_path / "other.csv")
+    assert code == 0 and out["flagged"] == 1
 
 
 def test_rotate_key_cli(monkeypatch, tmp_path):
