@@ -73,7 +73,7 @@ def _aadhaar_identity(clean: pd.DataFrame, features: pd.DataFrame) -> pd.Series:
 
 
 def _label_map(comp: Comparison) -> dict[int, str]:
-    return {g: lv.label for g, lv in comp.levels_by_gamma().items()}
+    return {g: lv.shown or lv.label for g, lv in comp.levels_by_gamma().items()}
 
 
 def shg_vo_facts(pairs: pd.DataFrame, features: pd.DataFrame, cbos: pd.DataFrame | None) -> pd.Series:

@@ -310,6 +310,9 @@ class Level:
     # smoothed: models/term_frequencies.py).
     tf_column: str | None = None
     tf_weight: float = 1.0
+    # What pairs.csv shows for this level, when the label (which rules name and the model
+    # file keeps) would mislead a reader: "missing on one side" for two full Aadhaar numbers.
+    shown: str = ""
 
     def sql(self) -> str:
         return "ELSE" if self.cond is None else self.cond.sql()

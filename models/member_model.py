@@ -254,7 +254,8 @@ AADHAAR = Comparison(
         Level(NULL, IsNull("aadhaar_token")
               | (Different("aadhaar_token") & ~BothStartWith("aadhaar_token", "aad:")),
               is_null=True, explain_en="Aadhaar missing on one side, or a Virtual ID (not comparable)",
-              explain_hi="आधार एक ओर नहीं, या वर्चुअल आईडी (तुलना नहीं)"),
+              explain_hi="आधार एक ओर नहीं, या वर्चुअल आईडी (तुलना नहीं)",
+              shown="missing on one side, or a VID (not compared)"),
         Level("same", Exact("aadhaar_token"), explain_en="same Aadhaar", explain_hi="आधार नंबर एक ही"),
         # Two valid, different numbers for one woman happen only when a number is typed
         # on the wrong member; EM cannot see this among Aadhaar-blocked pairs.
@@ -269,7 +270,8 @@ AADHAAR_LAST4 = Comparison(
     "Last 4 Aadhaar digits, when the full number is not on both records",
     (
         Level(NULL, IsNull("aadhaar_last4") | (BothPresent("aadhaar_token")), is_null=True,
-              explain_en="not compared", explain_hi="तुलना नहीं"),
+              explain_en="not compared", explain_hi="तुलना नहीं",
+              shown="not compared (full numbers on both, or missing)"),
         Level("same", Exact("aadhaar_last4"), explain_en="same last 4 Aadhaar digits",
               explain_hi="आधार के अंतिम 4 अंक एक ही"),
         Level("different", None, fixed_m=0.01,
