@@ -83,8 +83,9 @@ def _gamma_columns() -> list[str]:
 
 
 def _prepare_for_splink(features: pd.DataFrame) -> pd.DataFrame:
-    """Splink wants plain object/number columns; pandas NA becomes None/NaN."""
-    out = features.copy()
+    """Splink wants plain object/number columns; pandas NA becomes None/NaN. A shallow copy:
+    only the converted columns are new (a deep copy of a million rows' features took 2.5 s)."""
+    out = features.copy(deep=False)
     for col in out.columns:
         if str(out[col].dtype) == "Int64":
             out[col] = out[col].astype("float64")

@@ -326,9 +326,10 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 scored_parts.append(_compact(scored_p, PAIR_TEXT_COLUMNS))
                 tf_parts.append(tf)
                 n_compared += n_p
-                kept.append(_compact(features.assign(identity=_aadhaar_identity(clean, features), part=i,
-                                                     source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS],
-                                     KEPT_COLUMNS[:6]))
+                # the few columns first: assign() on all the features copied every one (1.7 s at 1M)
+                kept.append(_compact(features[[c for c in KEPT_COLUMNS if c in features]].assign(
+                    identity=_aadhaar_identity(clean, features), part=i,
+                    source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS], KEPT_COLUMNS[:6]))
                 del clean, features, scored_p
         members = tf_tables = None
         if len(parts) > 1:
