@@ -109,6 +109,19 @@ def test_verify_xml_exit_codes(case, expected, tmp_path, cert, good_zip):
     assert code == expected, out
     assert out["ok"] is False and out["exit_code"] == expected == out["error"]["code"]
     assert out["error"]["message"]["en"] and out["error"]["message"]["hi"]
+    if case == "profile":   # the message says which field failed, not only a score
+        name = next(f for f in out["profile_match"]["fields"] if f["field"] == "name")
+        assert f"the name scores {name['score']} of 100" in out["error"]["message"]["en"], out["error"]
+
+
+def test_a_gender_conflict_is_named_in_the_mismatch_message(tmp_path, cert, good_zip):
+    z = tmp_path / "offline.zip"
+    z.write_bytes(good_zip)
+    p = tmp_path / "profile.json"
+    p.write_text(json.dumps({"name": "Sunita Devi", "gender": "M"}))
+    code, out, _ = run("verify-xml", z, "--share-code", SHARE, "--cert", cert, "--profile", p)
+    assert code == ExitCode.PROFILE_MISMATCH
+    assert "gender differs" in out["error"]["message"]["en"] and "लिंग" in out["error"]["message"]["hi"]
 
 
 def test_verify_qr_data_file_stdin_and_image(tmp_path, cert):
