@@ -159,7 +159,8 @@ def _household_keys(members: pd.DataFrame, relation_col: str, name_col: str, vil
 def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_col: str = "member_id",
                     household_col: str | None = "household_id", relation_col: str = "relation_name",
                     name_col: str = "name", village_col: str = "village",
-                    person_col: str = "cluster_id") -> list[SharedAccount]:
+                    person_col: str = "confirmed_group",
+                    review_col: str = "cluster_id") -> list[SharedAccount]:
     """Flag bank accounts used by members of different households.
 
     One account for a mother-in-law and daughter-in-law is common and fine; one account for
@@ -168,8 +169,10 @@ def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_
     ``household_col`` when the data has one; otherwise two members are taken as one household
     when they live in the same village and share the father/husband name or the surname
     (both read through dedup.names, so scripts and spellings agree). Records that de-duplication
-    put in one cluster (``person_col``, from a run's clusters.csv) are one woman entered twice:
-    her account on both is no sharing at all, and before this most flagged accounts were that.
+    found to be one woman for certain (``person_col``: the same Aadhaar, a run's confirmed_group)
+    are one woman entered twice: her account on both is no sharing at all. Records only in one
+    *potential* cluster (``review_col``) stay flagged, with a reason saying so: a shared account
+    is itself evidence for such a cluster, so it cannot also clear the account.
     """
     if token_col not in members or members.empty:
         return []
@@ -202,7 +205,7 @@ def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_
                     same_family = ((a.relation_key is not None and a.relation_key == b.relation_key) or
                                    (a.surname_key is not None and a.surname_key == b.surname_key))
                     same = same_village and same_family
-                if not same and person_col in g:
+                if not same and person_col in g:  # one woman for certain: the same Aadhaar
                     pi, pj = g.at[idx[i], person_col], g.at[idx[j], person_col]
                     same = bool(pd.notna(pi) and str(pi) != "" and pi == pj)
                 if same:
@@ -213,6 +216,13 @@ def shared_accounts(members: pd.DataFrame, *, token_col: str = "bank_token", id_
         if len(comps) < 2:
             continue
         reasons = []
+        if review_col in g:
+            clusters = {str(c) for c in g[review_col] if pd.notna(c) and str(c) != ""}
+            if len(clusters) == 1 and g[review_col].notna().all():
+                reasons.append({"en": f"possibly one woman entered twice (potential duplicate cluster "
+                                      f"{clusters.pop()}): decide the cluster first",
+                                "hi": "संभवतः एक ही महिला दो बार दर्ज (संभावित डुप्लिकेट समूह): पहले उस "
+                                      "समूह पर निर्णय लें"})
         if use_ids:
             reasons.append({"en": f"one bank account is used by {len(comps)} different households",
                             "hi": f"एक बैंक खाता {len(comps)} अलग-अलग परिवारों द्वारा उपयोग किया जा रहा है"})

@@ -200,8 +200,9 @@ def bank_shared(
     members: Path = typer.Argument(..., help="members.parquet from `pehchaan import members` (or a CSV "
                                    "with member_id, bank_token, and household_id or name/relation_name/village)."),
     clusters: Optional[Path] = typer.Option(
-        None, help="clusters.csv of a `dedup members` run: records of one cluster are one woman, so her "
-        "account on each is not shared (default: the clusters file beside MEMBERS, if there is one)."),
+        None, help="clusters.csv of a `dedup members` run: records that are one woman for certain (same "
+        "Aadhaar) do not share her account; a potential cluster is named in the reason (default: the "
+        "clusters file beside MEMBERS, if there is one)."),
 ) -> None:
     """List bank accounts used by members of different households."""
     import pandas as pd
@@ -229,11 +230,16 @@ def bank_shared(
         try:
             cl = (pd.read_parquet(clusters) if clusters.suffix.lower() == ".parquet"
                   else pd.read_csv(clusters, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
-            cl = cl.loc[cl["cluster_class"] != "unique", ["member_id", "cluster_id"]].astype(str)
+            keep = [c for c in ("member_id", "cluster_id", "confirmed_group") if c in cl]  # older runs: no groups
+            cl = cl.loc[cl["cluster_class"] != "unique", keep].astype(str)
+            if "member_id" not in cl:
+                raise KeyError("member_id")
         except (ValueError, OSError, KeyError, pd.errors.ParserError, ImportError):
             _fail(EkycError(ExitCode.MALFORMED, f"{clusters.name} is not a clusters file of `pehchaan dedup members`"))
-        df = df.drop(columns=["cluster_id"], errors="ignore").merge(cl, on="member_id", how="left") \
-            if "member_id" in df else df
+        if "member_id" in df:
+            df = df.drop(columns=["cluster_id", "confirmed_group"], errors="ignore").merge(cl, on="member_id", how="left")
+        else:
+            clusters = None  # nothing to join them on
     flags = shared_accounts(df)
     _emit({"flagged": len(flags), "clusters_used": clusters.name if clusters is not None else None, "accounts": [
         {"bank_token": f.bank_token, "member_ids": f.member_ids, "households": f.households, "reasons": f.reasons}

@@ -105,10 +105,13 @@ def test_household_column_when_present():
 def test_one_womans_records_in_a_cluster_share_her_account_without_a_flag():
     """A woman entered twice (two villages, before and after marriage) has her one account on
     both records: de-duplication's cluster says so, and it is no shared account."""
-    df = _members().assign(cluster_id=None)
-    df.loc[df.member_id.isin(["m5", "m6"]), "cluster_id"] = "m5"
-    flagged = {tuple(sorted(f.member_ids)) for f in shared_accounts(df)}
-    assert flagged == {("m7", "m8"), ("m11", "m12")}
+    df = _members().assign(confirmed_group=None, cluster_id=None)
+    df.loc[df.member_id.isin(["m5", "m6"]), ["confirmed_group", "cluster_id"]] = "m5"
+    df.loc[df.member_id.isin(["m7", "m8"]), "cluster_id"] = "m7"        # a potential cluster only
+    flags = {tuple(sorted(f.member_ids)): f for f in shared_accounts(df)}
+    assert set(flags) == {("m7", "m8"), ("m11", "m12")}
+    assert any("potential duplicate cluster m7" in r["en"] for r in flags[("m7", "m8")].reasons)
+    assert not any("potential" in r["en"] for r in flags[("m11", "m12")].reasons)
 
 
 def test_no_tokens_no_flags():

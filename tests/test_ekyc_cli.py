@@ -204,12 +204,17 @@ def test_bank_commands(tmp_path):
     code, out, output = run("bank", "shared", res.output_path)
     assert code == 0 and out["flagged"] == 1 and "111122223333" not in output
     assert out["clusters_used"] is None
-    # a run's clusters beside the members file: records of one woman share her account, no flag
-    (tmp_path / "imp" / "clusters.csv").write_text(
-        "\ufeffmember_id,cluster_id,cluster_class,cluster_size,confirmed_group\n"
-        "a,a,potential,2,\nb,a,potential,2,\n", encoding="utf-8")
+    # a run's clusters beside the members file: one woman for certain (same Aadhaar) shares
+    # nothing with herself; a potential cluster keeps the flag and is named in the reason
+    clusters_csv = tmp_path / "imp" / "clusters.csv"
+    header = "\ufeffmember_id,cluster_id,cluster_class,cluster_size,confirmed_group\n"
+    clusters_csv.write_text(header + "a,a,confirmed,2,a\nb,a,confirmed,2,a\n", encoding="utf-8")
     code, out, _ = run("bank", "shared", res.output_path)
     assert code == 0 and out["flagged"] == 0 and out["clusters_used"] == "clusters.csv"
+    clusters_csv.write_text(header + "a,a,potential,2,\nb,a,potential,2,\n", encoding="utf-8")
+    code, out, _ = run("bank", "shared", res.output_path)
+    assert code == 0 and out["flagged"] == 1
+    assert any("potential duplicate cluster a" in r["en"] for r in out["accounts"][0]["reasons"])
     (tmp_path / "other.csv").write_text("member_id,cluster_id,cluster_class\na,x,unique\nb,y,unique\n")
     code, out, _ = run("bank", "shared", res.output_path, "--clusters", tmp_path / "other.csv")
     assert code == 0 and out["flagged"] == 1
