@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> dict:
               f"F1 {ours['f1']:.4f} vs {naive['f1']:.4f}")
         result["ratios"] = {"wall_end_to_end": round(naive["wall_s"] / ours["wall_s"], 3),
                             "wall_without_training": round(untrained["naive"] / untrained["ours"], 3)}
-    print(f"\nevidence ceiling: {bound['pairs_with_evidence']:,} of {bound['true_pairs']:,} true pairs are joined by an "
+    print(f"\nevidence ceiling: {bound['pairs_joinable']:,} of {bound['true_pairs']:,} true pairs are joined by an "
           f"identifier or the village (directly or through another of her records); any method needing that "
           f"reaches at most recall {bound['max_recall']:.4f}, "
           f"F1 {bound['max_f1']:.4f}")

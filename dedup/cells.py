@@ -32,9 +32,7 @@ def number_cell(value: object) -> str:
         text = text[1:].strip()
     if not text.isascii():
         text = "".join(str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in text)
-        if text.endswith(".0") and text[:-2].isdigit():
-            text = text[:-2]
-    return text
+    return clean_cell(text)  # again: "'9876543210.0", or Devanagari digits with Excel's ".0"
 
 
 # A run of 9+ digits (any script's digits) is an Aadhaar, VID or account number until shown

@@ -85,14 +85,7 @@ def members(
     if engine == Engine.spark:
         # Started here, before the last run's outputs are deleted and minutes of import
         # spent: a missing pyspark, an old Java or a wrong master stops the run at once.
-        from dedup.spark import SparkUnavailable, check_spark, error_message, get_spark
-        try:
-            check_spark(spark_master)
-            get_spark(spark_master)
-        except SparkUnavailable as e:
-            fail("Spark cannot be used", e.message)
-        except Exception as e:
-            fail("Spark could not start", error_message(e, spark_master))
+        _start_spark(spark_master, fail)
     try:
         result = run_members(input, out, RunOptions(
             engine=engine.value, model_path=model, rules_path=rules, state=state, train=train,
@@ -112,12 +105,32 @@ def members(
     except OSError as e:
         fail("File problem", f"{getattr(e, 'filename', '') or ''} {e.strerror or e}")
     except Exception as e:  # e.g. Spark could not start; never a stack trace for the officer
-        if type(e).__module__.startswith(("pyspark", "py4j")):
-            from dedup.spark import error_message
-            fail("Spark could not run", error_message(e, spark_master))
+        _spark_failure(e, spark_master, fail)
         raise
     print_summary(result.summary)
     print_notes(result.summary)
+
+
+def _start_spark(master: str | None, fail) -> None:
+    """Check pyspark, Java and the master, and start the session: a failure stops the command
+    with a message before any output is touched."""
+    from dedup.spark import SparkUnavailable, check_spark, error_message, get_spark
+    try:
+        check_spark(master)
+        get_spark(master)
+    except SparkUnavailable as e:
+        fail("Spark cannot be used", e.message)
+    except Exception as e:
+        fail("Spark could not start", error_message(e, master))
+
+
+def _spark_failure(e: Exception, master: str | None, fail) -> None:
+    """A Spark or Java failure later in the run: told by its cause, never a stack trace."""
+    from dedup.spark import SparkUnavailable, error_message
+    if isinstance(e, SparkUnavailable):
+        fail("Spark cannot be used", e.message)
+    if type(e).__module__.startswith(("pyspark", "py4j")):
+        fail("Spark could not run", error_message(e, master))
 
 
 def print_notes(s: dict) -> None:
@@ -199,27 +212,18 @@ def national(
     if model is not None and (problem := model_problem(model)):
         fail("Model file cannot be used", problem)
     if engine == Engine.spark:
-        from dedup.spark import SparkUnavailable, check_spark
-        try:
-            check_spark(spark_master)
-        except SparkUnavailable as e:
-            fail("Spark cannot be used", e.message)
-    from dedup.spark import SparkUnavailable
+        _start_spark(spark_master, fail)
     try:
         s = run_national(runs, out, model_path=model, rules_path=rules, engine=engine.value,
                          spark_master=spark_master, fmt=fmt.value)
     except NationalError as e:
         fail("Cannot use these runs", e.message)
-    except SparkUnavailable as e:
-        fail("Spark cannot be used", e.message)
     except RuleError as e:
         fail("Rule file problem", e)
     except OSError as e:
         fail("File problem", f"{getattr(e, 'filename', '') or ''} {e.strerror or e}")
     except Exception as e:
-        if type(e).__module__.startswith(("pyspark", "py4j")):
-            from dedup.spark import error_message
-            fail("Spark could not run", error_message(e, spark_master))
+        _spark_failure(e, spark_master, fail)
         raise
     print_national_summary(s)
     print_notes(s)
@@ -235,7 +239,7 @@ def print_national_summary(s: dict) -> None:
     t.add_row("clusters confirmed / potential", f"{c['confirmed']:,} / {c['potential']:,}")
     t.add_row("clusters spanning two or more runs", f"{c['spanning_runs']:,}")
     t.add_row("surplus records: certain (Aadhaar) / awaiting review",
-              f"{c['surplus_records_confirmed']:,} / {c['surplus_records'] - c['surplus_records_confirmed']:,}")
+              f"{c['surplus_records_confirmed']:,} / {c['surplus_records_potential']:,}")
     t.add_row("time (s)", f"{s['seconds']:.1f}")
     console.print(t)
     console.print("Outputs: " + ", ".join(f"{k}: {v}" for k, v in s["files"].items()))

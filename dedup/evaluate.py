@@ -80,11 +80,11 @@ class EvidenceCeiling:
     measured F1 against this, not against 1.0.
     """
     true_pairs: int
-    pairs_with_evidence: int
+    pairs_joinable: int
 
     @property
     def max_recall(self) -> float:
-        return self.pairs_with_evidence / self.true_pairs if self.true_pairs else 1.0
+        return self.pairs_joinable / self.true_pairs if self.true_pairs else 1.0
 
     @property
     def max_f1(self) -> float:
@@ -92,7 +92,7 @@ class EvidenceCeiling:
         return 2 * r / (1 + r) if r else 0.0
 
     def as_dict(self) -> dict:
-        return {"true_pairs": self.true_pairs, "pairs_with_evidence": self.pairs_with_evidence,
+        return {"true_pairs": self.true_pairs, "pairs_joinable": self.pairs_joinable,
                 "max_recall": round(self.max_recall, 4), "max_f1": round(self.max_f1, 4)}
 
 
@@ -124,4 +124,4 @@ def evidence_ceiling(features: pd.DataFrame, truth: pd.DataFrame) -> EvidenceCei
     n = len(ids)
     graph = coo_matrix((np.ones(int(linked.sum())), (a[linked], b[linked])), shape=(n, n))
     comp = connected_components(graph, directed=False)[1] if n else np.array([], dtype=int)
-    return EvidenceCeiling(true_pairs=len(pairs), pairs_with_evidence=int((comp[a] == comp[b]).sum()))
+    return EvidenceCeiling(true_pairs=len(pairs), pairs_joinable=int((comp[a] == comp[b]).sum()))

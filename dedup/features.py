@@ -154,6 +154,20 @@ def _name_fields(her: _ParsedColumn, rel: _ParsedColumn) -> dict:
     return {k: pd.Series(v, index=her.index, dtype=object) for k, v in out.items()}
 
 
+def aadhaar_last4_only(last4: pd.Series, kind: pd.Series | None = None,
+                       token: pd.Series | None = None) -> pd.Series:
+    """Last 4 digits of Aadhaar numbers only: a Virtual ID's last 4 are its own, and compared
+    with an Aadhaar's they would count as evidence against (or, by chance, for) a match. A VID
+    is told by the import's kind (ekyc's AadhaarEvidence.is_vid, as the import filed it), or,
+    for a real-time caller with only tokens, by a VID token."""
+    is_vid = np.zeros(len(last4), dtype=bool)
+    if token is not None:
+        is_vid |= token.astype("string").str.startswith("vid:").fillna(False).to_numpy(dtype=bool)
+    if kind is not None:
+        is_vid |= kind.eq("vid").fillna(False).to_numpy(dtype=bool)
+    return last4.where(~is_vid, None) if is_vid.any() else last4
+
+
 def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     """One row per member with exactly the columns the model and blocking use."""
     df = pd.DataFrame(index=clean.index)
@@ -205,14 +219,7 @@ def member_features(clean: pd.DataFrame) -> pd.DataFrame:
     df["dob_day_known"] = dob.where(dob.str.slice(5, 10) != "01-01", None)
     for col in ("gender", "mobile", "aadhaar_token", "aadhaar_last4", "bank_token"):
         df[col] = _cells(clean[col]) if col in clean else None
-    # a Virtual ID's last 4 digits are not the Aadhaar's: compared with an Aadhaar's last 4
-    # they would count as evidence against (or, by chance, for) the match. Told by the import's
-    # kind, or (a real-time caller with only tokens) by a VID token.
-    is_vid = df["aadhaar_token"].astype("string").str.startswith("vid:").fillna(False).to_numpy(dtype=bool)
-    if "aadhaar_kind" in clean:
-        is_vid |= clean["aadhaar_kind"].to_numpy() == "vid"
-    if is_vid.any():
-        df["aadhaar_last4"] = df["aadhaar_last4"].where(~is_vid, None)
+    df["aadhaar_last4"] = aadhaar_last4_only(df["aadhaar_last4"], clean.get("aadhaar_kind"), df["aadhaar_token"])
     df["given_initial"] = df["given_key"].str.slice(0, 1).where(df["given_key"].notna(), None)
     add_tf_keys(df)
     missing = (set(FEATURE_COLUMNS) | set(TF_COLUMNS)) - set(df.columns)

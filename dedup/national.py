@@ -28,14 +28,13 @@ import pyarrow.parquet as pq
 from dedup import atomic
 from dedup.clusters import clusters_from_pairs
 from dedup.engine import duckdb_connection, predict
-from dedup.features import member_features
-from dedup.partitions import _district_key, _isin, load_rows_with_tokens
-from dedup.pipeline import _pairs_output, _surplus, _surplus_certain
-from models.member_model import COMPARISONS
-from models.term_frequencies import TF_COLUMNS
+from dedup.features import aadhaar_last4_only, member_features
+from dedup.partitions import district_key_of, isin_filter, read_members
+from dedup.pipeline import PAIRS_OUTPUT_COLUMNS, pairs_output, surplus_records, surplus_records_certain
 from dedup.placeholders import blank_placeholders
 from matching_rules.rules import CONFIRMED, POTENTIAL, apply_rules, load_rules
 from models.scorer import DEFAULT_MODEL_PATH
+from models.term_frequencies import TF_COLUMNS
 
 OUTPUTS = ("pairs_across_runs.csv", "pairs_across_runs.parquet", "clusters.csv", "clusters.parquet",
            "summary.json")
@@ -104,10 +103,12 @@ def read_run(folder: Path) -> Run:
     model = Path(str(summary.get("model", "")))
     if model.name == "model.json" and (folder / "model.json").is_file():
         model = folder / "model.json"   # trained on the run's own export (--train)
-    try:
-        model_id = hashlib.sha256(model.read_bytes()).hexdigest()
-    except OSError:
-        model_id = str(model)
+    model_id = summary.get("model_sha256")  # what the run scored with, wherever it ran
+    if not model_id:  # a run from before the summary recorded it: the file here, if any
+        try:
+            model_id = hashlib.sha256(model.read_bytes()).hexdigest()
+        except OSError:
+            model_id = str(model)
     return Run(folder.resolve().name, folder, files["members"], files["pairs"], files["name_frequencies"],
                files["placeholders"], str(summary.get("rules", "")), model, model_id, summary.get("token_key"))
 
@@ -142,11 +143,12 @@ def _name_frequencies(runs: list[Run], features: pd.DataFrame) -> dict[str, pd.D
     for col in TF_COLUMNS:
         if col in features:
             values |= set(features[col].dropna().astype(str))
+    if not values:
+        return {}
     frames = []
     for r in runs:
         with _reading(r.name_frequencies):
-            frames.append(pq.read_table(r.name_frequencies, filters=_isin("value", values)
-                                        if values else None).to_pandas())
+            frames.append(pq.read_table(r.name_frequencies, filters=isin_filter("value", values)).to_pandas())
     long = pd.concat(frames, ignore_index=True)
     long = long.sort_values("share", ascending=False, kind="stable").drop_duplicates(["column", "value"])
     return {str(col): pd.DataFrame({col: g["value"].astype(object).to_numpy(),
@@ -157,46 +159,44 @@ def _name_frequencies(runs: list[Run], features: pd.DataFrame) -> dict[str, pd.D
 def _districts_in_two_runs(runs: list[Run]) -> list[str]:
     """District names (as keys) found in two runs: Aurangabad is in Bihar and in Maharashtra.
     Keys carry no state, so their names' frequencies and stand-in values mix."""
-    seen: dict[str, set[str]] = {}
-    for r in runs:
-        with _reading(r.members):
-            names = pq.read_table(r.members, columns=["district"]).column("district").unique().to_pandas()
-        for key in set(_district_key(pd.Series(names, dtype=object)).dropna()):
-            seen.setdefault(key, set()).add(r.name)
+    con = duckdb_connection()
+    try:
+        seen: dict[str, set[str]] = {}
+        for r in runs:
+            path = str(r.members).replace("'", "''")
+            with _reading(r.members):
+                names = [row[0] for row in con.execute(
+                    f"SELECT DISTINCT district FROM read_parquet('{path}')").fetchall()]
+            for key in set(district_key_of(pd.Series(names, dtype=object)).dropna()):
+                seen.setdefault(key, set()).add(r.name)
+    finally:
+        con.close()
     return sorted(k for k, v in seen.items() if len(v) > 1)
 
 
 def _read_pairs(path: Path) -> pd.DataFrame:
+    """A run's confirmed and potential pairs (what clusters are joined from)."""
     cols = ["member_id_l", "member_id_r", "match_weight", "duplicate_class"]
     with _reading(path):
-        return _read_pairs_file(path, cols)
-
-
-def _read_pairs_file(path: Path, cols: list[str]) -> pd.DataFrame:
-    if path.suffix == ".parquet":
-        df = pd.read_parquet(path, columns=cols)
-    else:
-        df = pd.read_csv(path, usecols=cols, encoding="utf-8-sig", keep_default_na=False,
-                         dtype={"member_id_l": str, "member_id_r": str, "duplicate_class": str})
+        if path.suffix == ".parquet":
+            df = pd.read_parquet(path, columns=cols)
+        else:
+            df = pd.read_csv(path, usecols=cols, encoding="utf-8-sig", keep_default_na=False,
+                             dtype={"member_id_l": str, "member_id_r": str, "duplicate_class": str})
     return df[df["duplicate_class"].isin([CONFIRMED, POTENTIAL])]
 
 
 def _aadhaar_identity(runs: list[Run], member_ids: set[str]) -> pd.DataFrame:
     """member_id, run, identity (last 4 Aadhaar digits; not a VID's) of the given members."""
     frames = []
-    wanted = _isin("member_id", member_ids)  # one sorted array of millions of ids, built once
+    wanted = isin_filter("member_id", member_ids)  # one sorted array of millions of ids, built once
     for r in runs:
         with _reading(r.members):
             t = pq.read_table(r.members, columns=["member_id", "aadhaar_kind", "aadhaar_last4"],
                               filters=wanted).to_pandas()
-        t["identity"] = t["aadhaar_last4"].where(t["aadhaar_kind"] != "vid", None)
+        t["identity"] = aadhaar_last4_only(t["aadhaar_last4"], t["aadhaar_kind"])
         frames.append(t.assign(run=r.name)[["member_id", "run", "identity"]])
     return pd.concat(frames, ignore_index=True)
-
-
-def _pairs_columns() -> list[str]:
-    return (["member_id_l", "member_id_r", "run_l", "run_r", "match_probability", "match_weight",
-             "duplicate_class", "rules", "flags"] + [c.name for c in COMPARISONS] + ["district", "block"])
 
 
 def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None = None,
@@ -237,13 +237,18 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
                         + "): if they used other keys, their Aadhaar numbers cannot match across runs")
     if model_path is None:
         shared = {r.model_id for r in runs}
-        if len(shared) == 1 and runs[0].model.is_file():
-            model_path = runs[0].model
+        here = [r.model for r in runs if r.model.is_file()
+                and hashlib.sha256(r.model.read_bytes()).hexdigest() == r.model_id]
+        if len(shared) == 1 and here:
+            model_path = here[0]
         else:
             model_path = DEFAULT_MODEL_PATH
             if len(shared) > 1:
                 warnings.append("the runs were scored with different models; pairs across runs are "
                                 f"scored with {model_path} (--model chooses another)")
+            else:
+                warnings.append("the runs' model file is not on this machine; pairs across runs are "
+                                f"scored with {model_path} (--model gives the runs' file)")
     model_path = Path(model_path)
     state_rules = sorted({r.rules for r in runs} - {rules.name})
     if state_rules:
@@ -275,9 +280,10 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
     if tokens:
         placeholders = []
         rows = []
+        with_token = isin_filter("aadhaar_token", tokens)  # one sorted array, built once for every run
         for r in runs:
             with _reading(r.members):
-                part = load_rows_with_tokens(r.members, tokens)
+                part = read_members(r.members, with_token)
             with _reading(r.placeholders):
                 placeholders.append(pd.read_parquet(r.placeholders))
             run_of.update(dict.fromkeys(part["member_id"].astype(str), r.name))
@@ -289,16 +295,17 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
         l_run = scored["member_id_l"].astype(str).map(run_of)
         r_run = scored["member_id_r"].astype(str).map(run_of)
         across = scored[(l_run != r_run).to_numpy()].copy()
-        n_compared = len(across)  # all share an Aadhaar, so Splink keeps every one
+        n_compared = len(across)  # pairs across runs kept: sharing an Aadhaar, or above the floor
         # two states' SHGs never share a VO
         across["fact_different_shg_same_vo"] = False
         across = apply_rules(across, rules)
     if across is not None and len(across):
-        pairs_out = _pairs_output(across)
+        pairs_out = pairs_output(across)
         pairs_out.insert(2, "run_l", pairs_out["member_id_l"].astype(str).map(run_of))
         pairs_out.insert(3, "run_r", pairs_out["member_id_r"].astype(str).map(run_of))
     else:
-        pairs_out = pd.DataFrame(columns=_pairs_columns())
+        columns = PAIRS_OUTPUT_COLUMNS
+        pairs_out = pd.DataFrame(columns=[*columns[:2], "run_l", "run_r", *columns[2:]])
 
     # national clusters: every run's duplicates and the pairs across runs
     edges = pd.concat([_read_pairs(r.pairs) for r in runs]
@@ -341,9 +348,9 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
             "potential": int(clusters.loc[clusters.cluster_class == POTENTIAL, "cluster_id"].nunique()),
             "spanning_runs": int(spanning.nunique()),
             "members_in_clusters": len(clusters),
-            "surplus_records": _surplus(clusters),
-            "surplus_records_confirmed": _surplus_certain(clusters),
-            "surplus_records_potential": _surplus(clusters) - _surplus_certain(clusters),
+            "surplus_records": surplus_records(clusters),
+            "surplus_records_confirmed": surplus_records_certain(clusters),
+            "surplus_records_potential": surplus_records(clusters) - surplus_records_certain(clusters),
         },
         "warnings": warnings,
         "seconds": round(time.perf_counter() - t0, 3),

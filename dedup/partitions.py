@@ -40,7 +40,7 @@ class Part:
     rows: int
 
 
-def _district_key(values: pd.Series) -> pd.Series:
+def district_key_of(values: pd.Series) -> pd.Series:
     # the key member_features() makes for district_key, so a part never splits what
     # blocking treats as one district (" Saran", "SARAN" and "Saran" are one)
     from dedup.features import _cells, _map_unique
@@ -54,7 +54,7 @@ def district_sizes(members_path) -> pd.DataFrame:
     counts = pc.value_counts(col)
     raw = pd.Series(counts.field("values").to_pylist(), dtype=object)
     rows = counts.field("counts").to_numpy()
-    key = _district_key(raw).fillna(NO_DISTRICT)
+    key = district_key_of(raw).fillna(NO_DISTRICT)
     return pd.DataFrame({"raw": raw, "key": key, "rows": rows})
 
 
@@ -73,7 +73,8 @@ def plan_parts(sizes: pd.DataFrame, max_rows: int | None) -> list[Part]:
             f"District '{name}' alone has {n:,} member rows; at most {max_rows:,} rows can be scored "
             "at a time (this machine's memory, or --max-rows-per-part). A district cannot be split "
             "without losing duplicates "
-            "across its blocks: run on a machine with more memory (with --engine spark too: "
+            "across its blocks: raise --max-rows-per-part if you set it, or run on a machine with "
+            "more memory (with --engine spark too: "
             "the cluster scores the pairs, but each part's rows, features and pairs are held on "
             "the machine that runs pehchaan; README: 'Scaling out'). "
             "The import itself finished: rejects.csv and issues.csv are written. "
@@ -110,28 +111,28 @@ def _district_filter(raw: tuple[str | None, ...]) -> pc.Expression:
     return expr
 
 
-def _read(members_path, where: pc.Expression) -> pd.DataFrame:
+def read_members(members_path, where: pc.Expression) -> pd.DataFrame:
     """Imported rows matching ``where``, in file order, typed as ImportResult.load() types them."""
     from dedup.importer import _to_pandas
     return _to_pandas(pq.read_table(members_path, filters=where))
 
 
-def _isin(column: str, values) -> pc.Expression:
+def isin_filter(column: str, values) -> pc.Expression:
     return pc.field(column).isin(pa.array(sorted({str(v) for v in values}), type=pa.string()))
 
 
 def load_part(members_path, part: Part) -> pd.DataFrame:
     """The imported rows of one part."""
-    return _read(members_path, _district_filter(part.raw))
+    return read_members(members_path, _district_filter(part.raw))
 
 
 def load_members(members_path, member_ids) -> pd.DataFrame:
     """Imported rows of the given members (the report's examples)."""
-    return _read(members_path, _isin("member_id", member_ids))
+    return read_members(members_path, isin_filter("member_id", member_ids))
 
 
 def load_rows_with_tokens(members_path, tokens: set[str]) -> pd.DataFrame:
-    return _read(members_path, _isin("aadhaar_token", tokens))
+    return read_members(members_path, isin_filter("aadhaar_token", tokens))
 
 
 def shared_across_parts(tokens: pd.Series, part_index: pd.Series) -> set[str]:

@@ -6,6 +6,7 @@ presence means the run finished.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -66,12 +67,6 @@ class RunResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def _aadhaar_identity(clean: pd.DataFrame, features: pd.DataFrame) -> pd.Series:
-    """Last 4 Aadhaar digits of full and masked numbers (features leave out a VID's, which
-    are not the Aadhaar's): two different values can never be one woman's."""
-    return pd.Series(features["aadhaar_last4"].to_numpy(dtype=object), index=features.index, dtype=object)
-
-
 def _label_map(comp: Comparison) -> dict[int, str]:
     return {g: lv.shown or lv.label for g, lv in comp.levels_by_gamma().items()}
 
@@ -109,7 +104,12 @@ def cbo_link_warnings(members: pd.DataFrame, cbos: pd.DataFrame) -> list[str]:
             "'Member in two SHGs of one VO' can be flagged only for those."]
 
 
-def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
+# pairs.csv: the pair, its numbers and class, then the level of each comparison, then where
+PAIRS_OUTPUT_COLUMNS = ["member_id_l", "member_id_r", "match_probability", "match_weight", "duplicate_class",
+                        "rules", "flags", *[c.name for c in COMPARISONS], "district", "block"]
+
+
+def pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
     out = scored[scored["duplicate_class"].notna() | (scored["flags"] != "")].copy()
     # back to plain text: pairs.parquet keeps one column type however the run was split
     out = out.astype({c: object for c in PAIR_TEXT_COLUMNS if c in out})
@@ -121,16 +121,18 @@ def _pairs_output(scored: pd.DataFrame) -> pd.DataFrame:
     out["match_probability"] = out["match_probability"].round(PROBABILITY_DECIMALS)
     out["match_weight"] = out["match_weight"].round(WEIGHT_DECIMALS)
     out = out[cols].rename(columns={"district_l": "district", "block_l": "block"})
-    return out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")
+    out = out.sort_values(["duplicate_class", "match_weight"], ascending=[True, False], kind="stable")
+    assert list(out.columns) == PAIRS_OUTPUT_COLUMNS
+    return out
 
 
-def _surplus(clusters: pd.DataFrame) -> int:
+def surplus_records(clusters: pd.DataFrame) -> int:
     """Records to remove if each cluster is one woman: members in clusters - clusters."""
     in_dup = clusters[clusters["cluster_class"] != "unique"]
     return int(len(in_dup) - in_dup["cluster_id"].nunique())
 
 
-def _surplus_certain(clusters: pd.DataFrame) -> int:
+def surplus_records_certain(clusters: pd.DataFrame) -> int:
     """Records to remove whatever the block manager decides: members joined by the same
     Aadhaar (confirmed_group), also inside a potential cluster, minus their groups."""
     grouped = clusters.loc[clusters["confirmed_group"] != "", "confirmed_group"]
@@ -328,7 +330,8 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 n_compared += n_p
                 # the few columns first: assign() on all the features copied every one (1.7 s at 1M)
                 kept.append(_compact(features[[c for c in KEPT_COLUMNS if c in features]].assign(
-                    identity=_aadhaar_identity(clean, features), part=i,
+                    # Aadhaar last 4 (features leave out a VID's): two different ones are never one woman
+                    identity=features["aadhaar_last4"].to_numpy(dtype=object), part=i,
                     source_row=clean["source_row"].to_numpy())[KEPT_COLUMNS], KEPT_COLUMNS[:6]))
                 del clean, features, scored_p
         members = tf_tables = None
@@ -355,7 +358,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
         with st.stage("clusters"):
             clusters = clusters_from_pairs(members["member_id"], scored, identity=members["identity"])
         with st.stage("write"):
-            pairs_out = _pairs_output(scored)
+            pairs_out = pairs_output(scored)
             files["pairs"] = atomic.write_frame(out_dir / "pairs", pairs_out, opts.fmt)
             files["clusters"] = atomic.write_frame(out_dir / "clusters", clusters, opts.fmt)
             # for the real-time scorer: the name frequencies this run scored with
@@ -365,12 +368,14 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
             files["placeholders"] = atomic.write_frame(out_dir / "placeholders", found[PLACEHOLDER_COLUMNS],
                                                        "parquet")
             by_class = pairs_out["duplicate_class"].value_counts().to_dict()
-            surplus, certain = _surplus(clusters), _surplus_certain(clusters)
+            surplus, certain = surplus_records(clusters), surplus_records_certain(clusters)
             flags = pairs_out["flags"].str.split(";").explode()
             summary = {
                 "input": str(input_path),
                 "engine": opts.engine,
                 "model": str(model_path),
+                # what the model file holds: runs on other machines are compared by this, not by path
+                "model_sha256": hashlib.sha256(Path(model_path).read_bytes()).hexdigest(),
                 "rules": rules.name,
                 "potential_threshold": rules.potential_threshold,
                 # which key made the Aadhaar and account tokens: runs are comparable only if equal

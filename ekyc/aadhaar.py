@@ -77,8 +77,17 @@ class AadhaarEvidence:
     def masked(self) -> str | None:
         if not self.last4:
             return None
-        vid = self.kind == AadhaarKind.VID or self.masked_vid
-        return ("XXXX XXXX XXXX " if vid else "XXXX XXXX ") + self.last4
+        return ("XXXX XXXX XXXX " if self.is_vid else "XXXX XXXX ") + self.last4
+
+    @property
+    def is_vid(self) -> bool:
+        return self.kind == AadhaarKind.VID or self.masked_vid
+
+    @property
+    def aadhaar_last4(self) -> str | None:
+        """The last 4 digits of the Aadhaar number itself: none for a VID, whose last 4 are
+        its own (compared with an Aadhaar's they would count for or against a match)."""
+        return None if self.is_vid else self.last4
 
     @property
     def usable(self) -> bool:

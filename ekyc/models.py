@@ -223,10 +223,10 @@ class Profile(BaseModel):
             ev = parse_aadhaar(value, tokenise=False)
             if ev.kind == AadhaarKind.INVALID:
                 raise _located("aadhaar", ev.reason or "not a valid Aadhaar number")
-            if ev.kind == AadhaarKind.VID or ev.masked_vid:
+            if ev.is_vid:
                 data["vid_given"] = True   # a VID's last 4 digits are not the Aadhaar's: keep none
-            elif ev.last4 and not data.get("aadhaar_last4"):
-                data["aadhaar_last4"] = ev.last4
+            elif ev.aadhaar_last4 and not data.get("aadhaar_last4"):
+                data["aadhaar_last4"] = ev.aadhaar_last4
         return data
 
 

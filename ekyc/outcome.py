@@ -72,28 +72,28 @@ def as_profile(profile: Profile | dict | None) -> Profile | None:
         raise EkycError(ExitCode.MALFORMED, f"the member profile is not valid: {where}: {first.get('msg')}") from None
 
 
-def _why_not(m) -> Message:
+def _why_not(match) -> Message:
     """Why the profile does not match, in the words a block manager can act on: the fields in
     conflict (gender, Aadhaar last 4), too little to compare, or the score and the bar. "match
     value 80, needed 80" with no word of the gender that failed it helped no one."""
     head_en, head_hi = "the document does not match the member profile", "दस्तावेज़ सदस्य प्रोफ़ाइल से मेल नहीं खाता"
-    conflicts = [f for f in m.fields if f.conflict]
+    conflicts = [f for f in match.fields if f.conflict]
     if conflicts:
         return Message(en=f"{head_en}: " + "; ".join(f.reason.en for f in conflicts),
                        hi=f"{head_hi}: " + "; ".join(f.reason.hi for f in conflicts))
-    if m.decision == "insufficient":
+    if match.decision == "insufficient":
         return Message(en=f"{head_en}: too little to compare (the name must be on both to confirm "
                           "the member; the rest alone proves nothing)",
                        hi=f"{head_hi}: तुलना के लिए पर्याप्त जानकारी नहीं (नाम दोनों में होना ज़रूरी है)")
     from ekyc.demographic import NAME_FLOOR
 
-    name = next((f for f in m.fields if f.field == "name"), None)
+    name = next((f for f in match.fields if f.field == "name"), None)
     if name is not None and name.score is not None and name.score < NAME_FLOOR:
         return Message(en=f"{head_en}: the name scores {name.score} of 100, below {NAME_FLOOR} "
                           f"({name.reason.en})",
                        hi=f"{head_hi}: नाम का मिलान {name.score}/100, {NAME_FLOOR} से कम")
-    return Message(en=f"{head_en}: match value {m.match_value} of 100, below the {m.min_match} needed",
-                   hi=f"{head_hi}: मिलान {m.match_value}/100, आवश्यक {m.min_match} से कम")
+    return Message(en=f"{head_en}: match value {match.match_value} of 100, below the {match.min_match} needed",
+                   hi=f"{head_hi}: मिलान {match.match_value}/100, आवश्यक {match.min_match} से कम")
 
 
 def conclude(kind: Kind, identity: Identity, signature, *, mobile: ContactCheck | None,

@@ -226,8 +226,7 @@ def legacy_identity(text: str) -> Identity:
     del root, text  # the full number must not outlive this function
     dob = a.get("dob") or a.get("yob") or None
     return Identity(
-        # a VID's last 4 digits are not the Aadhaar's (they would conflict with the profile's)
-        source="legacy_qr", aadhaar_last4=None if ev.kind.value == "vid" or ev.masked_vid else ev.last4,
+        source="legacy_qr", aadhaar_last4=ev.aadhaar_last4,  # none of a VID's (not the Aadhaar's)
         aadhaar_masked=ev.masked, name=a.get("name") or None,
         dob=dob, birth_year=_birth_year(dob), gender=a.get("gender") or None,
         address=Address(careof=a.get("co") or None, house=a.get("house") or None, street=a.get("street") or None,

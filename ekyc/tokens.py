@@ -38,7 +38,11 @@ def comparable(a: str | None, b: str | None) -> bool:
 
 
 def key_fingerprint(key: Key | None = None) -> str:
-    """A keyed hash of a fixed label: two runs tokenised with the same key have the same
-    fingerprint, and their tokens can be compared (a national pass over state runs needs
-    that). It reveals nothing of the key or of any number."""
-    return make_token("fingerprint", "pehchaan-token-key", key)
+    """Which key made a run's tokens, safe to publish in its summary: two runs compare only
+    if their fingerprints are equal. A slow hash (scrypt, about 50 ms) of the key, not an HMAC:
+    the fingerprint sits in the most widely shared file, and a key typed as a passphrase must
+    not be testable at one HMAC per guess. It reveals nothing of the key or of any number."""
+    key = key or token_key()
+    digest = hashlib.scrypt(key.secret, salt=b"pehchaan-token-key-fingerprint", n=2 ** 14, r=8, p=1,
+                            dklen=16).hex()
+    return f"fingerprint:{key.key_id}:{digest}"

@@ -94,10 +94,9 @@ class BothStartWith(Cond):
         return f"({self.col}_l LIKE '{self.prefix}%' AND {self.col}_r LIKE '{self.prefix}%')"
 
     def py(self, l, r):
-        a, b = _v(l, self.col), _v(r, self.col)
-        if a is None or b is None:
-            return None
-        return str(a).startswith(self.prefix) and str(b).startswith(self.prefix)
+        # as SQL's AND: False when either known side lacks the prefix, else None if one is missing
+        return _and3([None if (x := _v(side, self.col)) is None else str(x).startswith(self.prefix)
+                      for side in (l, r)])
 
     def columns(self):
         return {self.col}

@@ -11,12 +11,14 @@ from hypothesis import settings as hypothesis_settings
 from dedup.settings import Settings
 
 # Before anything reads settings: tests must never create or use a real key file, nor the
-# developer's keys, database or state. Every setting the developer's shell may carry is dropped
-# (test-only switches such as PEHCHAAN_TEST_POSTGRES_URL are not settings and stay), then the
-# test values are assigned, not defaulted.
+# developer's keys, database, Spark master, memory limits or state. Every PEHCHAAN_* variable
+# the developer's shell may carry is dropped (settings, and the engine's own: Spark, DuckDB,
+# memory check), except the test-only switches below; then the test values are assigned.
+_TEST_SWITCHES = {"PEHCHAAN_TEST_POSTGRES_URL", "PEHCHAAN_REQUIRE_POSTGRES"}
 _KEYDIR = tempfile.mkdtemp(prefix="pehchaan-test-keys-")
-for _field in Settings.model_fields:
-    os.environ.pop(f"PEHCHAAN_{_field.upper()}", None)
+for _name in [n for n in os.environ if n.startswith("PEHCHAAN_") and n not in _TEST_SWITCHES]:
+    os.environ.pop(_name)
+assert all(f"PEHCHAAN_{f.upper()}" not in os.environ for f in Settings.model_fields)
 os.environ["PEHCHAAN_TOKEN_KEY"] = "7e" * 32
 os.environ["PEHCHAAN_TOKEN_KEY_ID"] = "test1"
 os.environ["PEHCHAAN_VAULT_KEY"] = "5a" * 32

@@ -98,7 +98,8 @@ _AADHAAR_RNGS: dict[str, random.Random] = {}
 
 def _test_rng() -> random.Random:
     """A generator seeded by the running test's id, so that a test draws the same numbers on
-    every run, whatever else runs before it or is deselected: a failure reproduces."""
+    every run, whatever else runs before it or is deselected: a failure reproduces. (A fixture
+    shared by a module is seeded by the first test that asks for it.)"""
     test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
     rng = _AADHAAR_RNGS.get(test)
     if rng is None:

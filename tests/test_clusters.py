@@ -67,8 +67,8 @@ def test_a_potential_cluster_shows_which_members_are_one_woman_for_certain():
 
 def test_certain_surplus_counts_aadhaar_groups_inside_potential_clusters():
     """a=b (Aadhaar), b~c (score): one record is surplus for certain, one awaits review."""
-    from dedup.pipeline import _surplus, _surplus_certain
+    from dedup.pipeline import surplus_records, surplus_records_certain
 
     pairs = _pairs([("a", "b", "confirmed", 20.0), ("b", "c", "potential", 4.0)])
     kept = clusters_from_pairs(IDS, pairs, identity=pd.Series(["t1", "t1", None, None, None]))
-    assert _surplus(kept) == 2 and _surplus_certain(kept) == 1
+    assert surplus_records(kept) == 2 and surplus_records_certain(kept) == 1

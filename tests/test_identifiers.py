@@ -334,3 +334,13 @@ def test_masked_bank_account_keeps_last4_without_a_token():
     ev = parse_bank("XXXXXX1234", "SBIN0001234")
     assert ev.last4 == "1234" and ev.token is None and ev.account_reason is None
     assert parse_bank("xx12", None).account_reason is not None   # too short to be a masked account
+
+
+def test_key_fingerprint_tells_keys_apart_and_hides_them():
+    from ekyc.tokens import key_fingerprint
+
+    a, a_again, b = Key("t1", bytes.fromhex(KEY_A)), Key("t1", bytes.fromhex(KEY_A)), Key("t1", bytes.fromhex(KEY_B))
+    assert key_fingerprint(a) == key_fingerprint(a_again) != key_fingerprint(b)
+    assert KEY_A not in key_fingerprint(a) and key_fingerprint(a).startswith("fingerprint:t1:")
+    # not the cheap HMAC a token is: a guessed passphrase cannot be checked at token speed
+    assert key_fingerprint(a).split(":")[2] != make_token("fingerprint", "pehchaan-token-key", a).split(":")[2]

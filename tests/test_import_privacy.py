@@ -210,3 +210,52 @@ def test_numbers_in_odd_places_and_forms_never_leave_the_importer(tmp_path):
     assert issues["reason"].str.contains("valid Aadhaar number: not read as a mobile").any()
     assert issues["reason"].str.contains("used as an ID was replaced").any()
     assert clean.loc[clean["member_id"] == "M21", "mobile"].isna().all()
+
+
+def test_vids_and_numbers_in_indic_digits_never_reach_an_output(tmp_path):
+    """VIDs (full and masked) and Aadhaar, account and mobile numbers typed in Devanagari or
+    Bengali digits, in their columns and in a name or a remarks column: no output holds them,
+    in ASCII or in the script they were typed in."""
+    import pandas as pd
+
+    from dedup.pipeline import RunOptions, run_members
+    from ekyc.aadhaar import verhoeff_check_digit
+
+    def script(number: str, zero: int) -> str:
+        return "".join(chr(zero + int(c)) for c in number)
+
+    aadhaar = [b + verhoeff_check_digit(b) for b in ("23456789012", "34567890123", "45678901234")]
+    vids = [b + verhoeff_check_digit(b) for b in ("912345678901234", "823456789012345")]
+    accounts = ["30110443793", "52010099887766"]
+    rows = [
+        {"aadhaar": script(aadhaar[0], 0x966), "bank_account": script(accounts[0], 0x966)},
+        {"aadhaar": script(aadhaar[0], 0x9E6), "bank_account": accounts[0]},          # Bengali digits
+        {"aadhaar": vids[0], "bank_account": script(accounts[1], 0x9E6)},
+        {"aadhaar": "XXXX XXXX XXXX " + vids[1][-4:], "bank_account": ""},
+        {"aadhaar": aadhaar[1], "bank_account": "", "remarks": f"VID {vids[1]} / आधार {script(aadhaar[2], 0x966)}"},
+        {"aadhaar": "", "bank_account": "", "member_name": f"Sunita Devi {vids[0]}"},
+    ]
+    frame = pd.DataFrame([{"member_id": f"M{i}", "member_name": "Sunita Devi", "relation_name": "Ramesh",
+                           "relation_type": "husband", "district": "Gaya", "block": "Bodhgaya",
+                           "village": "Sujata", "mobile": script("9876543210", 0x966), "remarks": "",
+                           "ifsc": "SBIN0001234", **r} for i, r in enumerate(rows)])
+    path = tmp_path / "members.csv"
+    frame.to_csv(path, index=False)
+    result = run_members(path, tmp_path / "out", RunOptions(tty=False))
+    secrets = [*aadhaar, *vids, *accounts]
+    secrets += [script(n, z) for n in secrets for z in (0x966, 0x9E6)]
+    scanned = 0
+    for f in sorted((tmp_path / "out").rglob("*")):
+        if not f.is_file():
+            continue
+        text = (pd.read_parquet(f).to_csv(index=False) if f.suffix == ".parquet"
+                else f.read_text(encoding="utf-8-sig"))
+        leaked = [s[-4:] for s in secrets if s in text]
+        assert not leaked, (f.name, leaked)
+        scanned += 1
+    assert scanned >= 8
+    # and the Indic-digit Aadhaar of M0 and M1 is one number: a confirmed pair
+    pairs = pd.read_csv(result.files["pairs"], dtype=str, encoding="utf-8-sig")
+    confirmed = {frozenset(p) for p, c in zip(zip(pairs.member_id_l, pairs.member_id_r), pairs.duplicate_class)
+                 if c == "confirmed"}
+    assert frozenset({"M0", "M1"}) in confirmed

@@ -171,3 +171,26 @@ def test_a_run_with_its_state_rules_and_parquet_outputs_gives_the_same_pairs_acr
     with_parquet = _pairs(tmp_path / "n" / "pairs_across_runs.csv")
     cols = ["member_id_l", "member_id_r", "duplicate_class", "match_weight"]
     pd.testing.assert_frame_equal(with_parquet[cols], with_csv[cols])
+
+
+def test_runs_sharing_no_aadhaar_give_an_empty_pairs_file_and_their_own_clusters(state_runs, tmp_path):
+    from dedup.pipeline import PAIRS_OUTPUT_COLUMNS
+
+    tmp, runs, _, _, _ = state_runs
+    west = pd.read_csv(tmp / "west.csv", dtype=str, keep_default_na=False).drop(columns=["aadhaar"])
+    west.to_csv(tmp_path / "west.csv", index=False)
+    no_aadhaar = run_members(tmp_path / "west.csv", tmp_path / "west", RunOptions(tty=False))
+    summary = run_national([runs["east"].out_dir, no_aadhaar.out_dir], tmp_path / "n")
+    assert summary["aadhaar_tokens_in_two_runs"] == 0
+    assert any("no Aadhaar number is in two runs" in w for w in summary["warnings"])
+    across = pd.read_csv(tmp_path / "n" / "pairs_across_runs.csv", dtype=str, encoding="utf-8-sig")
+    assert across.empty and list(across.columns) == [*PAIRS_OUTPUT_COLUMNS[:2], "run_l", "run_r",
+                                                     *PAIRS_OUTPUT_COLUMNS[2:]]
+    nat = pd.read_csv(tmp_path / "n" / "clusters.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    own = [pd.read_csv(r.files["clusters"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+           for r in (runs["east"], no_aadhaar)]
+    expected = pd.concat([c[c.cluster_class != "unique"] for c in own]).sort_values("member_id")
+    key = ["member_id", "cluster_id", "cluster_class", "confirmed_group"]
+    pd.testing.assert_frame_equal(nat.sort_values("member_id")[key].reset_index(drop=True),
+                                  expected[key].reset_index(drop=True))
+    assert summary["clusters"]["spanning_runs"] == 0

@@ -236,12 +236,12 @@ def test_evidence_ceiling_counts_pairs_sharing_an_identifier_or_village():
                           "person_id": ["p1", "p1", "p2", "p2", "p2", "p3", "p4"]})
     c = evidence_ceiling(feats, truth)
     # p1: a-b share a mobile; p2: c-d, c-e, d-e share nothing (different mobiles, villages)
-    assert (c.true_pairs, c.pairs_with_evidence) == (4, 1)
+    assert (c.true_pairs, c.pairs_joinable) == (4, 1)
     assert c.max_recall == 0.25 and abs(c.max_f1 - 0.4) < 1e-9
     # a chain through a third record of hers counts: c-d by mobile, d-e by village, so c-e too
     chained = feats.assign(mobile=["9", "9", "1", "1", "2", None, None],
                            village_key=["v1", "v2", "v3", "v4", "v4", "v6", "v7"])
-    assert evidence_ceiling(chained, truth).pairs_with_evidence == 4
+    assert evidence_ceiling(chained, truth).pairs_joinable == 4
 
 
 def test_a_value_on_many_members_of_a_block_is_a_placeholder_not_evidence(small_export, tmp_path, monkeypatch):

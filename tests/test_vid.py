@@ -126,10 +126,10 @@ def test_the_trained_prior_counts_aadhaar_tokens_not_vids():
 
 def test_pairs_csv_says_not_compared_where_the_numbers_were_not_compared(scored):
     """'missing on one side' would mislead a block manager who sees numbers on both records."""
-    from dedup.pipeline import _pairs_output
+    from dedup.pipeline import pairs_output
 
     _, classed, key = scored
-    out = _pairs_output(classed.assign(fact_different_shg_same_vo=False))
+    out = pairs_output(classed.assign(fact_different_shg_same_vo=False))
     row = out.set_index(["member_id_l", "member_id_r"]).loc[tuple(sorted(("aadhaar", "vid_full")))]
     assert row["aadhaar"] == "missing on one side, or a VID (not compared)"
     assert row["aadhaar_last4"] == "not compared (full numbers on both, or missing)"
