@@ -1114,6 +1114,9 @@ def _run(kind: str, table: Table, out_dir: Path, as_of_year: int | None,
         res.notes.append(f"the header is on row {table.header_row}; the rows above it were taken as a title")
     if table.blank_rows:
         res.notes.append(f"{table.blank_rows} blank rows were skipped")
+    if table.total_rows:
+        rows = ", ".join(str(r) for r in table.total_rows[:10]) + (" …" if len(table.total_rows) > 10 else "")
+        res.notes.append(f"{len(table.total_rows)} total line(s) were skipped, not read as members (row {rows})")
     if unused:
         res.notes.append("columns not used: " + ", ".join(_unused_text(u, kind, ctx.pos) for u in unused[:15])
                          + (f" and {len(unused) - 15} more" if len(unused) > 15 else ""))

@@ -76,6 +76,7 @@ class Table:
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
     blank_rows: int = 0          # filled in while chunks are read
+    total_rows: list[int] = field(default_factory=list)  # row numbers of "Total" lines skipped
 
     @property
     def width(self) -> int:
@@ -308,6 +309,32 @@ def _header_and_rest(records: Iterator[tuple[int, list[str]]], pick_header: Head
     return header_row, headers, buffered[idx + 1:]
 
 
+# Words that open a total line in MIS exports: "Total", "Grand Total", "Sub Total", कुल, योग.
+TOTAL_WORDS = frozenset({"total", "grand total", "sub total", "subtotal", "sub-total", "totals",
+                         "कुल", "कुल योग", "योग", "महायोग", "मोट", "মোট", "ମୋଟ"})
+# their first three letters as written (Total, TOTAL, total): one set lookup per row
+_TOTAL_START = frozenset(v for w in TOTAL_WORDS for v in (w[:3], w[:3].title(), w[:3].upper()))
+
+
+def _is_total_line(rec: list[str]) -> bool:
+    """A footer or subtotal line: its first filled cell is a total word and every other filled
+    cell is a number (a count)."""
+    first = next((c.strip() for c in rec[:3] if c and c.strip()), "")
+    if first.lower().rstrip(":") not in TOTAL_WORDS:
+        return False
+    rest = [c.strip() for c in rec if c and c.strip()][1:]
+    return all(c.replace(",", "").replace(".", "", 1).isdigit() for c in rest)
+
+
+def _total_lines(recs: list[list[str]]) -> list[int]:
+    """Indexes of total lines. A crore of rows pass through here, so the first or second cell's
+    first three letters are looked up first, and only those rows are read in full."""
+    starts = _TOTAL_START
+    return [i for i, r in enumerate(recs)
+            if (r[0][:3] in starts or (len(r) > 1 and not r[0].strip() and r[1].strip()[:3] in starts))
+            and _is_total_line(r)]
+
+
 def _chunked(table: Table, pending: list[tuple[int, list[str]]],
              records: Iterator[tuple[int, list[str]]], chunk_rows: int, trim_cells: bool) -> Iterator[Chunk]:
     """Up to chunk_rows rows at a time; per-row work stays in C (islice, map) except for the
@@ -330,6 +357,14 @@ def _chunked(table: Table, pending: list[tuple[int, list[str]]],
             rownums = [rownums[i] for i in idx]
         if not recs:
             continue
+        totals = _total_lines(recs)
+        if totals:  # skipped, and said (import notes): a footer is not a member to reject
+            table.total_rows += [rownums[i] for i in totals]
+            drop = set(totals)
+            recs = [r for i, r in enumerate(recs) if i not in drop]
+            rownums = [n for i, n in enumerate(rownums) if i not in drop]
+            if not recs:
+                continue
         recs = list(recs)
         counts = np.fromiter(map(len, recs), dtype=np.int64, count=len(recs))
         for i in np.flatnonzero(counts != width):

@@ -329,3 +329,21 @@ def test_xlsx_formulas_with_saved_results_are_read_quietly(tmp_path):
     assert not any("formulas" in n for n in res.notes), res.notes
     df = res.load()
     assert pd.isna(df["age"].iloc[0]) and df["age"].iloc[1] == 46
+
+
+def test_total_lines_are_skipped_and_said_not_rejected_as_members(tmp_path):
+    """MIS exports end with "Total,2000" and carry block subtotals ("कुल", 412): footers, not
+    members. They are skipped with a note naming their rows; a member's row is never taken
+    for one, even with "Total" in a name."""
+    path = tmp_path / "members.csv"
+    path.write_text(
+        "member_id,member_name,relation_name,village\n"
+        "M1,Sunita Devi,Ramesh,Sirsa\n"
+        "कुल,2,,\n"                         # a subtotal inside the file (row 3)
+        "M2,Total Kumari,Suresh,Sirsa\n"   # a name, however odd: kept
+        "M3,Geeta Devi,Mohan,Sirsa\n"
+        "Grand Total,3,,\n", encoding="utf-8")   # the footer (row 6)
+    res = import_members(path, tmp_path / "out", as_of_year=2020)
+    assert (res.rows_accepted, res.rows_rejected) == (3, 0)
+    assert sorted(res.load()["member_id"]) == ["M1", "M2", "M3"]
+    assert any("2 total line(s) were skipped" in n and "row 3, 6" in n for n in res.notes), res.notes
