@@ -194,3 +194,17 @@ def test_runs_sharing_no_aadhaar_give_an_empty_pairs_file_and_their_own_clusters
     pd.testing.assert_frame_equal(nat.sort_values("member_id")[key].reset_index(drop=True),
                                   expected[key].reset_index(drop=True))
     assert summary["clusters"]["spanning_runs"] == 0
+
+
+@pytest.mark.spark
+def test_the_pass_across_runs_scores_the_same_on_spark(state_runs, tmp_path):
+    if not shutil.which("java"):
+        pytest.fail("Java is required for the Spark engine (Java 17 is on the CI machine)")
+    _, runs, _, _, _ = state_runs
+    folders = [runs["east"].out_dir, runs["west"].out_dir]
+    duck = run_national(folders, tmp_path / "duck")
+    spark = run_national(folders, tmp_path / "spark", engine="spark")
+    assert spark["pairs_across_runs"] == duck["pairs_across_runs"] and spark["clusters"] == duck["clusters"]
+    a, b = _pairs(tmp_path / "duck" / "pairs_across_runs.csv"), _pairs(tmp_path / "spark" / "pairs_across_runs.csv")
+    pd.testing.assert_frame_equal(a.drop(columns="match_weight"), b.drop(columns="match_weight"))
+    assert (a["match_weight"].astype(float) - b["match_weight"].astype(float)).abs().max() < 1e-3
