@@ -46,6 +46,10 @@ def _internal(e: Exception) -> None:
                     "command you ran (not the file)"))
 
 
+# what a Hindi reader is told when the --profile given cannot be read
+PROFILE_HI = "सदस्य प्रोफ़ाइल पढ़ी नहीं जा सकी: JSON ऑब्जेक्ट या उसकी फ़ाइल दें"
+
+
 def _read_profile(value: str | None):
     if value is None:
         return None
@@ -56,19 +60,21 @@ def _read_profile(value: str | None):
         where = scrub(p.name)
         if not p.is_file():
             raise EkycError(ExitCode.MALFORMED, f"--profile must be a JSON object or the path of a JSON file; "
-                            f"no file {where} found")
+                            f"no file {where} found", hi=PROFILE_HI)
         try:
             text = p.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
-            raise EkycError(ExitCode.MALFORMED, f"the profile file {where} could not be read as UTF-8 text") \
+            raise EkycError(ExitCode.MALFORMED, f"the profile file {where} could not be read as UTF-8 text",
+                            hi=PROFILE_HI) \
                 from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise EkycError(ExitCode.MALFORMED, f"the profile is not valid JSON (line {e.lineno}, column {e.colno})") \
+        raise EkycError(ExitCode.MALFORMED, f"the profile is not valid JSON (line {e.lineno}, column {e.colno})",
+                        hi=PROFILE_HI) \
             from None
     if not isinstance(data, dict):
-        raise EkycError(ExitCode.MALFORMED, "the profile must be a JSON object")
+        raise EkycError(ExitCode.MALFORMED, "the profile must be a JSON object", hi=PROFILE_HI)
     return data
 
 
@@ -127,7 +133,7 @@ def verify_qr(
             text = _stdin_or(data)
         elif data_file is not None:
             if not data_file.is_file():
-                raise EkycError(ExitCode.MALFORMED, f"file {data_file.name} not found")
+                raise EkycError(ExitCode.MALFORMED, f"file {data_file.name} not found", hi="फ़ाइल नहीं मिली: रास्ता (path) जाँचें")
             if data_file.stat().st_size > 100_000:
                 raise EkycError(ExitCode.TOO_LARGE, "the QR data file is too large to be a QR")
             text = data_file.read_text(encoding="utf-8", errors="replace")
@@ -178,7 +184,7 @@ def bank_check(
     try:
         codes = load_bank_codes(bank_codes)
     except (OSError, ValueError) as e:
-        _fail(EkycError(ExitCode.MALFORMED, f"bank-code list: {e}"))
+        _fail(EkycError(ExitCode.MALFORMED, f"bank-code list: {e}", hi="बैंक कोड सूची पढ़ी नहीं जा सकी"))
     chk = check_ifsc(ifsc, codes)
     out = {"ifsc": chk.ifsc, "bank_code": chk.bank_code, "ifsc_format_ok": chk.format_ok,
            "bank_known": chk.bank_known, "bank_name": chk.bank_name, "ifsc_reason": chk.reason}
@@ -210,19 +216,21 @@ def bank_shared(
     from ekyc.bank import shared_accounts
 
     if not members.is_file():
-        _fail(EkycError(ExitCode.MALFORMED, f"file {members.name} not found"))
+        _fail(EkycError(ExitCode.MALFORMED, f"file {members.name} not found", hi="फ़ाइल नहीं मिली: रास्ता (path) जाँचें"))
     try:
         if members.suffix.lower() == ".parquet":  # what `pehchaan import` writes: the tokens live there
             df = pd.read_parquet(members)
         else:
             df = pd.read_csv(members, dtype=str, keep_default_na=False, na_values=[""])
     except (ValueError, OSError, pd.errors.ParserError, ImportError):
-        _fail(EkycError(ExitCode.MALFORMED, f"{members.name} is not a readable CSV or Parquet file"))
+        _fail(EkycError(ExitCode.MALFORMED, f"{members.name} is not a readable CSV or Parquet file",
+                        hi="सदस्य फ़ाइल पढ़ी नहीं जा सकी: CSV या Parquet फ़ाइल दें"))
     if "name" not in df.columns and "member_name" in df.columns:
         df = df.rename(columns={"member_name": "name"})
     if "bank_token" not in df.columns:
         _fail(EkycError(ExitCode.MALFORMED, f"{members.name} has no bank_token column (tokenise accounts with "
-                        "`pehchaan import` first: raw account numbers are never read here)"))
+                        "`pehchaan import` first: raw account numbers are never read here)",
+                        hi="फ़ाइल में bank_token कॉलम नहीं है: पहले `pehchaan import members` चलाएँ"))
     if clusters is None:
         beside = [members.parent / n for n in ("clusters.csv", "clusters.parquet")]
         clusters = next((p for p in beside if p.is_file()), None)
@@ -235,7 +243,8 @@ def bank_shared(
             if "member_id" not in cl:
                 raise KeyError("member_id")
         except (ValueError, OSError, KeyError, pd.errors.ParserError, ImportError):
-            _fail(EkycError(ExitCode.MALFORMED, f"{clusters.name} is not a clusters file of `pehchaan dedup members`"))
+            _fail(EkycError(ExitCode.MALFORMED, f"{clusters.name} is not a clusters file of `pehchaan dedup members`",
+                            hi="यह `pehchaan dedup members` की clusters फ़ाइल नहीं है"))
         if "member_id" in df:
             df = df.drop(columns=["cluster_id", "confirmed_group"], errors="ignore").merge(cl, on="member_id", how="left")
         else:

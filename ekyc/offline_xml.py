@@ -116,7 +116,7 @@ def load_source(source: bytes | str | Path, share_code: str, *, max_zip_bytes: i
     if isinstance(source, (str, Path)):
         p = Path(source)
         if not p.is_file():
-            raise EkycError(ExitCode.MALFORMED, f"file {p.name} not found")
+            raise EkycError(ExitCode.MALFORMED, f"file {p.name} not found", hi="फ़ाइल नहीं मिली: रास्ता (path) जाँचें")
         if p.stat().st_size > cap:
             raise EkycError(ExitCode.TOO_LARGE, f"the file is larger than {cap} bytes: refused")
         data = p.read_bytes()

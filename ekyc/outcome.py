@@ -32,7 +32,9 @@ def reject_empty_claims(mobile: str | None, email: str | None) -> None:
     for what, value in (("mobile", mobile), ("email", email)):
         if value is not None and not str(value).strip():
             raise EkycError(ExitCode.MALFORMED, f"the {what} to check was given but is empty: give a {what} "
-                            "or leave the option out")
+                            "or leave the option out",
+                            hi=f"जाँच के लिए {'मोबाइल' if what == 'mobile' else 'ईमेल'} दिया गया पर खाली है: "
+                               "सही मान दें या विकल्प हटाएँ")
 
 
 def check_mobile(claimed: str, stored_hex: str | None, last_digit: str, salt: str) -> ContactCheck:
@@ -69,7 +71,8 @@ def as_profile(profile: Profile | dict | None) -> Profile | None:
     except ValidationError as e:
         first = e.errors()[0]  # loc and msg only: the input value may be personal data
         where = ".".join(str(x) for x in first.get("loc", ())) or "profile"
-        raise EkycError(ExitCode.MALFORMED, f"the member profile is not valid: {where}: {first.get('msg')}") from None
+        raise EkycError(ExitCode.MALFORMED, f"the member profile is not valid: {where}: {first.get('msg')}",
+                        hi=f"सदस्य प्रोफ़ाइल का यह क्षेत्र सही नहीं है: {where}") from None
 
 
 def _why_not(match) -> Message:

@@ -248,7 +248,7 @@ def read_qr_image(path: str | Path) -> str:
                         "pass the digits with --data instead") from None
     p = Path(path)
     if not p.is_file():
-        raise EkycError(ExitCode.MALFORMED, f"image {p.name} not found")
+        raise EkycError(ExitCode.MALFORMED, f"image {p.name} not found", hi="चित्र फ़ाइल नहीं मिली: रास्ता (path) जाँचें")
     try:
         with Image.open(p) as img:
             img.load()

@@ -109,6 +109,10 @@ def test_verify_xml_exit_codes(case, expected, tmp_path, cert, good_zip):
     assert code == expected, out
     assert out["ok"] is False and out["exit_code"] == expected == out["error"]["code"]
     assert out["error"]["message"]["en"] and out["error"]["message"]["hi"]
+    if case == "missing_file":   # in Hindi too, what went wrong, not "the file is incomplete"
+        assert "नहीं मिली" in out["error"]["message"]["hi"]
+    if case == "bad_profile_json":
+        assert "प्रोफ़ाइल" in out["error"]["message"]["hi"]
     if case == "profile":   # the message says which field failed, not only a score
         name = next(f for f in out["profile_match"]["fields"] if f["field"] == "name")
         assert f"the name scores {name['score']} of 100" in out["error"]["message"]["en"], out["error"]
