@@ -155,6 +155,19 @@ def _is_native_syllable(core: str) -> bool:
             and len(core) <= 3 and all(unicodedata.category(c) in ("Mn", "Mc") for c in core[1:]))
 
 
+_VOWEL_NAMES = frozenset({"A", "AA", "I", "II", "U", "UU", "E", "EE", "AI", "O", "OO", "AU"})
+
+
+def _is_spelled_initial(core: str) -> bool:
+    """An English initial spelt out in an Indic script: vowel, consonant, virama - Tamil
+    "ஆர்." (R.), "எஸ்." (S.), "எம்." (M.), "எல்." (L.)."""
+    if len(core) != 3 or ord(core[0]) < 0x0900:
+        return False
+    first, second, third = (unicodedata.name(c, "") for c in core)
+    return (" LETTER " in first and first.split()[-1] in _VOWEL_NAMES
+            and unicodedata.category(core[1]) == "Lo" and "VIRAMA" in third)
+
+
 def _drop_native_initials(text: str) -> str:
     """Drop one-syllable abbreviations in an Indic script: "చి. శైలజ", "చి.శైలజ" -> "శైలజ".
 
@@ -173,7 +186,7 @@ def _drop_native_initials(text: str) -> str:
         kept: list[str] = []
         for i, part in enumerate(parts[:-1]):  # each part here was followed by a dot
             prev = (kept[-1] if kept else (out[-1] if out else ""))
-            if (_is_native_syllable(part) and not prev.endswith("/")
+            if ((_is_native_syllable(part) or _is_spelled_initial(part)) and not prev.endswith("/")
                     and not any(raw_key(to_latin(part)) in t[k] for k in ("relations", "honorifics"))):
                 continue
             kept.append(part + ".")
@@ -304,7 +317,8 @@ def parse_name(text: str | None) -> ParsedName:
 
 # Leading words that many men's names share, so they say little about which man:
 # "Md Kamal" and "Kamal Ansari" both name Kamal.
-_NAME_PREFIXES = frozenset({"mohammad", "sk", "syed", "sayed", "mirza"})
+_NAME_PREFIXES = frozenset({"mohammad", "sk", "shaik", "shaikh", "sheikh", "sheik", "shekh", "syed",
+                            "sayed", "mirza"})
 
 
 def first_word_key(given: str | None, family_words: frozenset[str] = frozenset()) -> str | None:

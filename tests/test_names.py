@@ -483,3 +483,17 @@ def test_a_number_in_a_name_field_is_no_part_of_the_name():
     parsed = [parse_name(n) for n in clean["member_name"]]
     assert [p.surname for p in parsed] == [None, None, None]
     assert parsed[0].key == parsed[2].key and parsed[0].key != parsed[1].key
+
+
+@pytest.mark.parametrize("tamil, latin", [
+    ("ஆர். சுமதி", "R. Sumathi"), ("எஸ். சாந்தி", "S. Santhi"), ("எம்.கலா", "M. Kala"),
+])
+def test_an_english_initial_spelt_out_in_tamil_is_an_initial(tamil, latin):
+    """Tamil bookkeepers write the initial R. as ஆர். - it is dropped like the Latin R."""
+    assert parse_name(tamil).given_key == parse_name(latin).given_key
+
+
+@pytest.mark.parametrize("prefixed", ["Shaik Naseema", "Sheikh Naseema", "Shaikh Naseema", "SK Naseema"])
+def test_shaik_in_any_spelling_is_a_prefix_not_her_first_name(prefixed):
+    from dedup.names import first_word_key
+    assert first_word_key(parse_name(prefixed).given) == first_word_key(parse_name("Naseema").given)
