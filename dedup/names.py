@@ -283,6 +283,15 @@ def parse_name(text: str | None) -> ParsedName:
     surname_tab = _tables()["surnames"]
     if not surname_words and len(given_words) >= 2 and word_key(given_words[-1]) in surname_tab:
         given_words, surname_words = given_words[:-1], given_words[-1:]
+    elif (not surname_words and len(given_words) >= 3 and word_key(given_words[0]) in surname_tab
+          and split_at is None):
+        # Surname first, as Maharashtra's registers write it ("PATIL SUNITA RAMESH": Patil, Sunita,
+        # husband Ramesh). Three words at least: some surnames are given names too (Meena, Mala,
+        # Rana), and "Meena Rani" is a woman called Meena.
+        surname_words, given_words = given_words[:1], given_words[1:]
+        if relation_name is None:
+            relation_name = " ".join(given_words[1:])
+        given_words = given_words[:1]
     middle: list[str] = []
     if len(surname_words) >= 2:
         # "Kokilaben Jayantilal Patel", "Sunitabai Ramesh Patil": in Gujarat and Maharashtra

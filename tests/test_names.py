@@ -497,3 +497,21 @@ def test_an_english_initial_spelt_out_in_tamil_is_an_initial(tamil, latin):
 def test_shaik_in_any_spelling_is_a_prefix_not_her_first_name(prefixed):
     from dedup.names import first_word_key
     assert first_word_key(parse_name(prefixed).given) == first_word_key(parse_name("Naseema").given)
+
+
+@pytest.mark.parametrize("surname_first, given_first", [
+    ("PATIL SUNITA RAMESH", "Sunita Patil"), ("पवार सुनीता सुनील", "Sunita Pawar"),
+    ("Kamble Sharda Dnyaneshwar", "Sharda Kamble"),
+])
+def test_a_register_that_writes_the_surname_first(surname_first, given_first):
+    """Maharashtra's registers write Surname Given Husband: PATIL SUNITA RAMESH is Sunita Patil,
+    husband Ramesh."""
+    a, b = parse_name(surname_first), parse_name(given_first)
+    assert (a.given_key, a.surname_key) == (b.given_key, b.surname_key)
+    assert a.relation_name
+
+
+@pytest.mark.parametrize("text, given", [("Meena Rani", "meena rani"), ("Mala Rani", "mala rani")])
+def test_a_given_name_that_is_also_a_surname_stays_her_name(text, given):
+    """Meena and Mala are surnames too; in two words they are a woman's name."""
+    assert parse_name(text).given == given and parse_name(text).surname is None
