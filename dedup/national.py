@@ -13,7 +13,6 @@ that are in some pair (millions, not crores), are read into memory.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from contextlib import contextmanager
@@ -33,7 +32,7 @@ from dedup.partitions import district_key_of, isin_filter, read_members
 from dedup.pipeline import PAIRS_OUTPUT_COLUMNS, pairs_output, surplus_records, surplus_records_certain
 from dedup.placeholders import blank_placeholders
 from matching_rules.rules import CONFIRMED, POTENTIAL, apply_rules, load_rules
-from models.scorer import DEFAULT_MODEL_PATH
+from models.scorer import DEFAULT_MODEL_PATH, model_sha256
 from models.term_frequencies import TF_COLUMNS
 
 OUTPUTS = ("pairs_across_runs.csv", "pairs_across_runs.parquet", "clusters.csv", "clusters.parquet",
@@ -106,19 +105,22 @@ def read_run(folder: Path) -> Run:
     model_id = summary.get("model_sha256")  # what the run scored with, wherever it ran
     if not model_id:  # a run from before the summary recorded it: the file here, if any
         try:
-            model_id = hashlib.sha256(model.read_bytes()).hexdigest()
+            model_id = model_sha256(model)
         except OSError:
             model_id = str(model)
     return Run(folder.resolve().name, folder, files["members"], files["pairs"], files["name_frequencies"],
                files["placeholders"], str(summary.get("rules", "")), model, model_id, summary.get("token_key"))
 
 
+def _parquet_sql(path: Path) -> str:
+    """read_parquet('path') with the path quoted for SQL."""
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
 def _union(runs: list[Run], column: str) -> str:
-    """SQL: (value, run index) over every run's members.parquet; paths quoted for SQL."""
-    parts = []
-    for i, r in enumerate(runs):
-        path = str(r.members).replace("'", "''")
-        parts.append(f"SELECT {column} AS v, {i} AS run FROM read_parquet('{path}') WHERE {column} IS NOT NULL")
+    """SQL: (value, run index) over every run's members.parquet."""
+    parts = [f"SELECT {column} AS v, {i} AS run FROM {_parquet_sql(r.members)} WHERE {column} IS NOT NULL"
+             for i, r in enumerate(runs)]
     return " UNION ALL ".join(parts)
 
 
@@ -128,7 +130,7 @@ def in_two_runs(runs: list[Run], column: str, limit: int | None = None) -> list[
            f"ORDER BY v{f' LIMIT {int(limit)}' if limit else ''}")
     con = duckdb_connection()  # Pehchaan's memory limit and spill folder (the spill holds tokens)
     try:
-        with _reading(runs[0].members if len(runs) == 1 else Path(f"the runs' members.parquet ({column})")):
+        with _reading(Path(f"the runs' members.parquet ({column})")):
             return [row[0] for row in con.execute(sql).fetchall()]
     finally:
         con.close()
@@ -163,10 +165,9 @@ def _districts_in_two_runs(runs: list[Run]) -> list[str]:
     try:
         seen: dict[str, set[str]] = {}
         for r in runs:
-            path = str(r.members).replace("'", "''")
             with _reading(r.members):
                 names = [row[0] for row in con.execute(
-                    f"SELECT DISTINCT district FROM read_parquet('{path}')").fetchall()]
+                    f"SELECT DISTINCT district FROM {_parquet_sql(r.members)}").fetchall()]
             for key in set(district_key_of(pd.Series(names, dtype=object)).dropna()):
                 seen.setdefault(key, set()).add(r.name)
     finally:
@@ -238,7 +239,7 @@ def run_national(folders: list[Path], out_dir: Path, *, model_path: Path | None 
     if model_path is None:
         shared = {r.model_id for r in runs}
         here = [r.model for r in runs if r.model.is_file()
-                and hashlib.sha256(r.model.read_bytes()).hexdigest() == r.model_id]
+                and model_sha256(r.model) == r.model_id]
         if len(shared) == 1 and here:
             model_path = here[0]
         else:

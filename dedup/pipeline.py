@@ -6,7 +6,6 @@ presence means the run finished.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from ekyc.tokens import key_fingerprint
 from matching_rules.rules import CONFIRMED, POTENTIAL, PROBABILITY_DECIMALS, RuleSet, apply_rules, load_rules
 from models.levels import Comparison
 from models.member_model import COMPARISONS
-from models.scorer import DEFAULT_MODEL_PATH
+from models.scorer import DEFAULT_MODEL_PATH, model_sha256
 from models.term_frequencies import as_lookups, term_frequency_tables, to_long
 
 STAGES = ["import", "features", "train", "score", "rules", "clusters", "write"]
@@ -375,7 +374,7 @@ def run_members(input_path: Path, out_dir: Path, opts: RunOptions | None = None)
                 "engine": opts.engine,
                 "model": str(model_path),
                 # what the model file holds: runs on other machines are compared by this, not by path
-                "model_sha256": hashlib.sha256(Path(model_path).read_bytes()).hexdigest(),
+                "model_sha256": model_sha256(model_path),
                 "rules": rules.name,
                 "potential_threshold": rules.potential_threshold,
                 # which key made the Aadhaar and account tokens: runs are comparable only if equal

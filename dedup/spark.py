@@ -59,9 +59,11 @@ def _spark_home() -> str | None:
 
 
 def _defaults_file() -> dict[str, str]:
-    """spark-defaults.conf, as spark-submit reads it (SPARK_CONF_DIR, else SPARK_HOME/conf)."""
-    conf_dir = os.environ.get("SPARK_CONF_DIR") or (
-        os.path.join(_spark_home(), "conf") if _spark_home() else None)
+    """spark-defaults.conf, as spark-submit reads it (SPARK_CONF_DIR, else SPARK_HOME/conf).
+    Read here because pyspark offers no reader before its JVM starts (and starting it to ask
+    would fix the driver's memory); the format is one "key value" or "key=value" a line."""
+    home = _spark_home()
+    conf_dir = os.environ.get("SPARK_CONF_DIR") or (os.path.join(home, "conf") if home else None)
     path = os.path.join(conf_dir, "spark-defaults.conf") if conf_dir else None
     out: dict[str, str] = {}
     if not path or not os.path.isfile(path):

@@ -10,6 +10,8 @@ of microseconds, no database needed.
 """
 from __future__ import annotations
 
+import hashlib
+
 import json
 import math
 from dataclasses import dataclass, field
@@ -236,6 +238,12 @@ def _level_for_gamma(comp: Comparison, gamma: int):
 
 
 @lru_cache(maxsize=4)
+def model_sha256(path) -> str:
+    """What a model file holds, as one hash: two runs scored alike if these are equal, wherever
+    their files lie (summary.json records it; the national pass compares it)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def load_scorer(path: str | None = None) -> MemberScorer:
     """A cached scorer without name frequencies (unadjusted name weights): for checks and
     examples. Scoring a profile against a population needs

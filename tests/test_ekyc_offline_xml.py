@@ -14,7 +14,7 @@ try:
 except ImportError:  # tests/ became a package
     from tests import fixtures_ekyc as F
 
-from ekyc.certs import TrustedCert, load_trusted_certs
+from ekyc.certs import load_trusted_certs
 from ekyc.errors import ExitCode
 from ekyc.hashes import hash_chain, rounds_for
 from ekyc.offline_xml import verify_offline_xml
